@@ -61,13 +61,10 @@ export class SeqpipeError extends Error {
 
 /** True for a SeqpipeError, also across duplicated module instances (checks the shape). */
 export function isSeqpipeError(error: unknown): error is SeqpipeError {
-  return (
-    error instanceof SeqpipeError ||
-    (error instanceof Error &&
-      typeof (error as { code?: unknown }).code === 'string' &&
-      (error as { code: string }).code.startsWith('SEQPIPE_') &&
-      Array.isArray((error as { issues?: unknown }).issues))
-  );
+  if (error instanceof SeqpipeError) return true;
+  if (!(error instanceof Error)) return false;
+  const { code, issues } = error as Error & { code?: unknown; issues?: unknown };
+  return typeof code === 'string' && code.startsWith('SEQPIPE_') && Array.isArray(issues);
 }
 
 /** Renders an issue as one line: `/model/layers/1/type: unknown layer "lstn" (did you mean "lstm"?)`. */
