@@ -1,1 +1,2 @@
-export {};
+export { main, USAGE } from './cli.js';
+export type { CliIo } from './io.js';

@@ -1,1 +1,11 @@
-export {};
+export { trainPipeline } from './train-pipeline.js';
+export type { TrainPipelineOptions, TrainResult, TrainingRecord } from './train-pipeline.js';
+export { fitModel, evaluateSplit } from './fit.js';
+export type { EpochLogs, FitOptions, History, TensorSplit, TrainBeginInfo, TrainCallbacks } from './fit.js';
+export { prepareData, toTensors } from './prepare-data.js';
+export type { PreparedData } from './prepare-data.js';
+export { createProgressReporter } from './progress.js';
+export type { ProgressStream } from './progress.js';
+export { saveArtifact, serializeModel, canonicalHash } from './save-artifact.js';
+export type { ArtifactContents } from './save-artifact.js';
+export { writeFileAtomic, writeDirectoryAtomic } from './write-file-atomic.js';

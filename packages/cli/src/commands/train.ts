@@ -1,0 +1,33 @@
+import { relative } from 'node:path';
+import { trainPipeline, type TrainResult } from '@seqpipe/train';
+import { artifactDirFor } from '../artifact-files.js';
+import type { CliIo } from '../io.js';
+import type { LoadedPipeline } from '../read-pipeline.js';
+
+export interface TrainFlags {
+  readonly out?: string | undefined;
+}
+
+export async function runTraining(loaded: LoadedPipeline, flags: TrainFlags, io: CliIo): Promise<TrainResult> {
+  const artifactDir = artifactDirFor(loaded.pipeline.name, io.cwd, flags.out);
+  const result = await trainPipeline(loaded.pipeline, {
+    baseDir: loaded.baseDir,
+    file: loaded.file,
+    artifactDir,
+    progress: io.stdout,
+    log: (line) => io.stdout.write(`${line}\n`),
+  });
+  const files = Object.entries(result.manifest.files)
+    .map(([name, d]) => `${name} ${formatBytes(d.bytes)}`)
+    .join(', ');
+  io.stdout.write(
+    `trained in ${result.seconds.toFixed(1)}s · artifact ${relative(io.cwd, artifactDir) || '.'}/ (manifest.json, ${files})\n`,
+  );
+  return result;
+}
+
+export function formatBytes(bytes: number): string {
+  if (bytes < 1024) return `${bytes} B`;
+  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KB`;
+  return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+}

@@ -1,0 +1,81 @@
+import * as tf from '@tensorflow/tfjs-core';
+import type { LayersModel } from '@tensorflow/tfjs-layers';
+import { padSequences, type Tokenizer } from '@seqpipe/text';
+import { SeqpipeError } from '@seqpipe/errors';
+import type { ArtifactManifest } from './manifest.js';
+
+/** One prediction: the chosen label, its probability, and the probability of every label. */
+export interface Prediction {
+  readonly text: string;
+  readonly label: string;
+  /** Probability of `label`. */
+  readonly confidence: number;
+  /** Probability of each label, in `manifest.labels` order. */
+  readonly scores: readonly number[];
+}
+
+/** A loaded classification artifact: text in, labels out. Call `dispose()` when done. */
+export class TextClassifier {
+  constructor(
+    readonly manifest: ArtifactManifest,
+    readonly tokenizer: Tokenizer,
+    readonly model: LayersModel,
+  ) {}
+
+  /** Token ids exactly as the model saw them in training: tokenize, then pad/truncate. */
+  encode(texts: readonly string[]): number[][] {
+    const { maxLen, padding, truncating } = this.manifest.preprocess;
+    return padSequences(this.tokenizer.textsToSequences([...texts]), { maxLen, padding, truncating });
+  }
+
+  /** Raw model outputs, one row per text (sigmoid score for binary, softmax row for multiclass). */
+  async scores(texts: readonly string[]): Promise<number[][]> {
+    if (texts.length === 0) return [];
+    const bad = texts.findIndex((t) => typeof t !== 'string');
+    if (bad >= 0) {
+      throw new SeqpipeError('SEQPIPE_RUNTIME_INPUT', `texts[${bad}] is not a string: predict takes an array of strings.`);
+    }
+    const ids = this.encode(texts);
+    const output = tf.tidy(() => {
+      const x = tf.tensor2d(ids, [ids.length, this.manifest.preprocess.maxLen], 'int32');
+      return this.model.predict(x) as tf.Tensor;
+    });
+    try {
+      return (await output.array()) as number[][];
+    } finally {
+      output.dispose();
+    }
+  }
+
+  async predict(texts: readonly string[]): Promise<Prediction[]> {
+    const rows = await this.scores(texts);
+    const { labels, threshold, task } = this.manifest;
+    return rows.map((row, i) => {
+      let scores: number[];
+      if (task === 'binaryClassification') {
+        const p = row[0] ?? 0;
+        scores = [1 - p, p];
+      } else {
+        scores = row;
+      }
+      const index =
+        task === 'binaryClassification' ? ((scores[1] ?? 0) >= threshold ? 1 : 0) : argmax(scores);
+      return {
+        text: texts[i] as string,
+        label: labels[index] ?? String(index),
+        confidence: scores[index] ?? 0,
+        scores,
+      };
+    });
+  }
+
+  dispose(): void {
+    this.model.dispose();
+  }
+}
+
+function argmax(values: readonly number[]): number {
+  let best = 0;
+  for (let i = 1; i < values.length; i++) if ((values[i] ?? -Infinity) > (values[best] ?? -Infinity)) best = i;
+  return best;
+}
