@@ -1,0 +1,15 @@
+import type { DataSourceRegistry } from '../data-source.js';
+import { csvSource, tsvSource } from './delimited-source.js';
+import { inlineSource } from './inline-source.js';
+import { jsonlSource } from './jsonl-source.js';
+
+/**
+ * Every data source, keyed by the pipeline's `data.source.type`. Adding a source is one
+ * entry here plus its config in `DataSourceConfig`.
+ */
+export const dataSources: DataSourceRegistry = {
+  inline: inlineSource,
+  jsonl: jsonlSource,
+  csv: csvSource,
+  tsv: tsvSource,
+};
