@@ -1,1 +1,53 @@
-export {};
+export type {
+  Pipeline,
+  Task,
+  DataSpec,
+  DataSourceSpec,
+  DataSplitSpec,
+  PreprocessSpec,
+  LayerSpec,
+  LayerType,
+  EmbeddingLayerSpec,
+  RecurrentLayerSpec,
+  RecurrentLayerType,
+  BidirectionalLayerSpec,
+  DropoutLayerSpec,
+  DenseLayerSpec,
+  DenseActivation,
+  GlobalAveragePooling1dLayerSpec,
+  GlobalMaxPooling1dLayerSpec,
+  ModelSpec,
+  ClassifierModelSpec,
+  GraphModelSpec,
+  GraphInputSpec,
+  GraphNodeSpec,
+  TrainSpec,
+  OptimizerType,
+  LossName,
+  EvaluateSpec,
+  MetricName,
+  BackendSpec,
+  CompileContext,
+  ValidationResult,
+} from './pipeline-types.js';
+export { pipelineSchema } from './pipeline-schema.js';
+export type { JsonSchema } from './pipeline-schema.js';
+export { parsePipeline } from './parse-pipeline.js';
+export { migratePipeline, CURRENT_PIPELINE_VERSION } from './migrate-pipeline.js';
+export {
+  applyDefaults,
+  KERAS_FILTERS,
+  DEFAULT_LEARNING_RATES,
+  TASK_DEFAULTS,
+} from './apply-defaults.js';
+export { validatePipeline, safeValidatePipeline } from './validate-pipeline.js';
+export type { ValidateOptions } from './validate-pipeline.js';
+export { loadPipeline } from './load-pipeline.js';
+export { lowerToGraph } from './lower-to-graph.js';
+export { compileModel } from './compile-model.js';
+export { createOptimizer } from './create-optimizer.js';
+export { layerRegistry } from './layer-registry.js';
+export type { LayerFactory, LayerBuildContext, LayerSpecOf } from './layer-registry.js';
+export { modelSummary, totalParams } from './model-summary.js';
+export type { LayerSummary } from './model-summary.js';
+export { deriveSeed } from './derive-seed.js';

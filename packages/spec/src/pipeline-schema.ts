@@ -1,0 +1,644 @@
+/**
+ * The JSON Schema of a pipeline file: the single source of truth for its shape.
+ * `pipeline.schema.json` (next to package.json) is generated from this object by
+ * `npm run schema -w @seqpipe/spec`; a test fails when the two differ.
+ *
+ * Draft-07 for the widest editor support. Unions on `type` use ajv's `discriminator`
+ * keyword (editors ignore it and still complete each branch), so an unknown `type` is one
+ * precise error instead of a failure per branch. `title` on a union names what its `type`
+ * selects ("layer", "data source"): validation messages use it.
+ */
+
+/** A JSON Schema document (plain JSON data). */
+export type JsonSchema = { readonly [key: string]: unknown };
+
+const RECURRENT_ACTIVATIONS = [
+  'tanh',
+  'sigmoid',
+  'hardSigmoid',
+  'relu',
+  'linear',
+  'elu',
+  'selu',
+  'softsign',
+  'softplus',
+  'swish',
+];
+
+const name = {
+  type: 'string',
+  minLength: 1,
+  description:
+    'Layer name (unique in the model). Default: snake_case of the type, numbered like Keras (dense, dense_1).',
+};
+
+function recurrentLayer(type: 'simpleRnn' | 'lstm' | 'gru', keras: string): JsonSchema {
+  const gated = type !== 'simpleRnn';
+  return {
+    type: 'object',
+    description: `Keras ${keras} layer.`,
+    required: ['type', 'units'],
+    additionalProperties: false,
+    properties: {
+      type: { const: type },
+      units: { type: 'integer', minimum: 1, description: 'Size of the hidden state.' },
+      returnSequences: {
+        type: 'boolean',
+        default: false,
+        description:
+          'Return the whole sequence [batch, time, units] instead of the last state. Needed when another recurrent layer or a pooling layer follows.',
+      },
+      activation: {
+        title: 'activation',
+        enum: RECURRENT_ACTIVATIONS,
+        default: 'tanh',
+        description: 'Activation of the candidate state.',
+      },
+      ...(gated
+        ? {
+            recurrentActivation: {
+              title: 'activation',
+              enum: RECURRENT_ACTIVATIONS,
+              default: 'sigmoid',
+              description:
+                "Gate activation. Default 'sigmoid' as TF2 Keras (tfjs-layers alone would use 'hardSigmoid').",
+            },
+          }
+        : {}),
+      dropout: {
+        type: 'number',
+        minimum: 0,
+        exclusiveMaximum: 1,
+        default: 0,
+        description: 'Dropout rate on the inputs (training only).',
+      },
+      recurrentDropout: {
+        type: 'number',
+        minimum: 0,
+        exclusiveMaximum: 1,
+        default: 0,
+        description: 'Dropout rate on the recurrent state (training only).',
+      },
+      ...(type === 'gru'
+        ? {
+            resetAfter: {
+              const: false,
+              default: false,
+              description:
+                'Keras reset_after. TF2 Keras defaults to true; tfjs-layers implements only false (bias 3*units instead of 2*3*units, so parameter counts differ from a TF2 Keras GRU by 3*units).',
+            },
+          }
+        : {}),
+      name,
+    },
+  };
+}
+
+export const pipelineSchema: JsonSchema = {
+  $schema: 'http://json-schema.org/draft-07/schema#',
+  title: 'seqpipe pipeline',
+  description:
+    'A declarative text-model pipeline: data, preprocessing, model, training, evaluation and backend.',
+  type: 'object',
+  required: ['name', 'task', 'data', 'model'],
+  additionalProperties: false,
+  properties: {
+    $schema: { type: 'string', description: 'Path or URL of this schema, for editor completion.' },
+    version: { const: 1, default: 1, description: 'Pipeline format version. Missing means 1.' },
+    name: {
+      type: 'string',
+      pattern: '^[a-z0-9][a-z0-9-]*$',
+      description:
+        'Pipeline name: lowercase letters, digits and dashes (names the artifact directory and the Nx project).',
+    },
+    description: { type: 'string', description: 'Free text shown in reports.' },
+    task: {
+      title: 'task',
+      enum: ['binaryClassification', 'multiclassClassification', 'seq2seq'],
+      description: 'What the model predicts; decides the defaults of loss and metrics.',
+    },
+    seed: {
+      type: 'integer',
+      minimum: 0,
+      default: 42,
+      description:
+        'Seed of every initializer, dropout mask and the data split: same seed, same run.',
+    },
+    data: { $ref: '#/definitions/data' },
+    preprocess: { $ref: '#/definitions/preprocess' },
+    model: { $ref: '#/definitions/model' },
+    train: { $ref: '#/definitions/train' },
+    evaluate: { $ref: '#/definitions/evaluate' },
+    backend: { $ref: '#/definitions/backend' },
+  },
+  if: {
+    properties: { task: { enum: ['binaryClassification', 'multiclassClassification'] } },
+    required: ['task'],
+  },
+  then: {
+    properties: {
+      preprocess: {
+        required: ['maxLen'],
+        properties: {
+          maxLen: {
+            description: 'Sequence length after padding/truncation. Required for classification.',
+          },
+        },
+      },
+    },
+  },
+  definitions: {
+    data: {
+      type: 'object',
+      description: 'Where the examples come from and how they are split.',
+      required: ['source', 'input', 'target'],
+      additionalProperties: false,
+      properties: {
+        source: { $ref: '#/definitions/dataSource' },
+        input: {
+          type: ['string', 'integer'],
+          minimum: 0,
+          description:
+            'Field holding the text: a field name (jsonl, inline, csv with header) or a column index.',
+        },
+        target: {
+          type: ['string', 'integer'],
+          minimum: 0,
+          description: 'Field holding the label: a field name or a column index.',
+        },
+        labels: {
+          type: 'array',
+          minItems: 2,
+          uniqueItems: true,
+          items: { type: ['string', 'number'] },
+          description: 'Class order. Default: the sorted distinct targets (numbers ascending).',
+        },
+        split: {
+          type: 'object',
+          description: 'Hold-out fractions; validation + test must be below 1.',
+          additionalProperties: false,
+          properties: {
+            validation: {
+              type: 'number',
+              minimum: 0,
+              exclusiveMaximum: 1,
+              default: 0.2,
+              description: 'Fraction for validation.',
+            },
+            test: {
+              type: 'number',
+              minimum: 0,
+              exclusiveMaximum: 1,
+              default: 0,
+              description: 'Fraction for the test set.',
+            },
+            shuffle: {
+              type: 'boolean',
+              default: true,
+              description: 'Shuffle with the pipeline seed before splitting.',
+            },
+          },
+        },
+      },
+    },
+    dataSource: {
+      title: 'data source',
+      type: 'object',
+      description: 'The examples: inline records, a JSON Lines file, a CSV or a TSV file.',
+      required: ['type'],
+      discriminator: { propertyName: 'type' },
+      oneOf: [
+        {
+          type: 'object',
+          required: ['type', 'records'],
+          additionalProperties: false,
+          properties: {
+            type: { const: 'inline' },
+            records: {
+              type: 'array',
+              items: { type: 'object', additionalProperties: { type: ['string', 'number'] } },
+              description: 'The examples, one object per example.',
+            },
+          },
+        },
+        {
+          type: 'object',
+          required: ['type', 'path'],
+          additionalProperties: false,
+          properties: {
+            type: { const: 'jsonl' },
+            path: {
+              type: 'string',
+              minLength: 1,
+              description: 'JSON Lines file, relative to the pipeline file.',
+            },
+          },
+        },
+        {
+          type: 'object',
+          required: ['type', 'path'],
+          additionalProperties: false,
+          properties: {
+            type: { const: 'csv' },
+            path: {
+              type: 'string',
+              minLength: 1,
+              description: 'CSV file, relative to the pipeline file.',
+            },
+            delimiter: {
+              type: 'string',
+              minLength: 1,
+              maxLength: 1,
+              default: ',',
+              description: 'Field delimiter.',
+            },
+            header: {
+              type: 'boolean',
+              default: true,
+              description: 'The first row names the fields.',
+            },
+          },
+        },
+        {
+          type: 'object',
+          required: ['type', 'path'],
+          additionalProperties: false,
+          properties: {
+            type: { const: 'tsv' },
+            path: {
+              type: 'string',
+              minLength: 1,
+              description: 'Tab-separated file, relative to the pipeline file.',
+            },
+            header: {
+              type: 'boolean',
+              default: false,
+              description: 'The first row names the fields.',
+            },
+          },
+        },
+      ],
+    },
+    preprocess: {
+      type: 'object',
+      description: 'Tokenizer (Keras Tokenizer options) and padding (Keras pad_sequences options).',
+      additionalProperties: false,
+      properties: {
+        type: {
+          title: 'tokenizer type',
+          enum: ['words', 'chars'],
+          default: 'words',
+          description: "'chars' tokenizes characters (Keras char_level=True).",
+        },
+        numWords: {
+          type: 'integer',
+          minimum: 1,
+          description:
+            'Keras num_words: keep the numWords-1 most frequent tokens at lookup. Absent: the whole vocabulary.',
+        },
+        oovToken: {
+          type: 'string',
+          minLength: 1,
+          description: 'Token standing for words outside the vocabulary, e.g. "<OOV>".',
+        },
+        filters: {
+          type: 'string',
+          default: '!"#$%&()*+,-./:;<=>?@[\\]^_`{|}~\t\n',
+          description: 'Characters removed before splitting (Keras default).',
+        },
+        lower: { type: 'boolean', default: true, description: 'Lowercase the text.' },
+        split: { type: 'string', minLength: 1, default: ' ', description: 'Word separator.' },
+        maxLen: {
+          type: 'integer',
+          minimum: 1,
+          description: 'Sequence length after padding/truncation. Required for classification.',
+        },
+        padding: {
+          enum: ['pre', 'post'],
+          default: 'pre',
+          description: 'Pad at the start (pre, Keras default) or the end (post).',
+        },
+        truncating: {
+          enum: ['pre', 'post'],
+          default: 'pre',
+          description: 'Cut long sequences at the start (pre, Keras default) or the end.',
+        },
+      },
+    },
+    model: {
+      title: 'model type',
+      type: 'object',
+      description: "The network: 'classifier' (a stack of layers) or 'graph' (named nodes).",
+      required: ['type'],
+      discriminator: { propertyName: 'type' },
+      oneOf: [{ $ref: '#/definitions/classifierModel' }, { $ref: '#/definitions/graphModel' }],
+    },
+    classifierModel: {
+      type: 'object',
+      description: 'A stack of layers applied to the token ids in order (Keras Sequential).',
+      required: ['type', 'layers'],
+      additionalProperties: false,
+      properties: {
+        type: { const: 'classifier', default: 'classifier' },
+        layers: {
+          type: 'array',
+          minItems: 1,
+          items: { $ref: '#/definitions/layer' },
+          description: 'Layers, first to last.',
+        },
+      },
+    },
+    graphModel: {
+      type: 'object',
+      description: 'Named nodes wired by name (Keras functional API).',
+      required: ['type', 'inputs', 'nodes', 'outputs'],
+      additionalProperties: false,
+      properties: {
+        type: { const: 'graph' },
+        inputs: {
+          type: 'array',
+          minItems: 1,
+          description: 'Model inputs.',
+          items: {
+            type: 'object',
+            required: ['name', 'shape'],
+            additionalProperties: false,
+            properties: {
+              name: {
+                type: 'string',
+                minLength: 1,
+                description: 'Input name, referenced by node inputs.',
+              },
+              shape: {
+                type: 'array',
+                items: { type: ['integer', 'null'], minimum: 1 },
+                description: 'Shape without the batch dimension; null for a variable length.',
+              },
+              dtype: {
+                enum: ['int32', 'float32'],
+                default: 'int32',
+                description: 'int32 for token ids.',
+              },
+            },
+          },
+        },
+        nodes: {
+          type: 'array',
+          minItems: 1,
+          description: 'Layers and what they are applied to.',
+          items: {
+            type: 'object',
+            required: ['name', 'layer', 'inputs'],
+            additionalProperties: false,
+            properties: {
+              name: {
+                type: 'string',
+                minLength: 1,
+                description: 'Node name (also the layer name).',
+              },
+              layer: { $ref: '#/definitions/layer' },
+              inputs: {
+                type: 'array',
+                minItems: 1,
+                items: { type: 'string' },
+                description: 'Names of the graph inputs or nodes this layer is applied to.',
+              },
+            },
+          },
+        },
+        outputs: {
+          type: 'array',
+          minItems: 1,
+          items: { type: 'string' },
+          description: 'Names of the output nodes.',
+        },
+      },
+    },
+    layer: {
+      title: 'layer',
+      type: 'object',
+      description: 'One layer, selected by type.',
+      required: ['type'],
+      discriminator: { propertyName: 'type' },
+      oneOf: [
+        { $ref: '#/definitions/embeddingLayer' },
+        { $ref: '#/definitions/simpleRnnLayer' },
+        { $ref: '#/definitions/lstmLayer' },
+        { $ref: '#/definitions/gruLayer' },
+        { $ref: '#/definitions/bidirectionalLayer' },
+        { $ref: '#/definitions/dropoutLayer' },
+        { $ref: '#/definitions/denseLayer' },
+        { $ref: '#/definitions/globalAveragePooling1dLayer' },
+        { $ref: '#/definitions/globalMaxPooling1dLayer' },
+      ],
+    },
+    recurrentLayer: {
+      title: 'recurrent layer',
+      type: 'object',
+      description: 'A recurrent layer: simpleRnn, lstm or gru.',
+      required: ['type'],
+      discriminator: { propertyName: 'type' },
+      oneOf: [
+        { $ref: '#/definitions/simpleRnnLayer' },
+        { $ref: '#/definitions/lstmLayer' },
+        { $ref: '#/definitions/gruLayer' },
+      ],
+    },
+    embeddingLayer: {
+      type: 'object',
+      description: 'Keras Embedding: token ids to dense vectors.',
+      required: ['type', 'outputDim'],
+      additionalProperties: false,
+      properties: {
+        type: { const: 'embedding' },
+        outputDim: { type: 'integer', minimum: 1, description: 'Vector size.' },
+        inputDim: {
+          type: 'integer',
+          minimum: 1,
+          description: 'Number of token ids. Default: the vocabulary size.',
+        },
+        maskZero: {
+          type: 'boolean',
+          default: false,
+          description: 'Treat id 0 (padding) as masked for the recurrent layers.',
+        },
+        name,
+      },
+    },
+    simpleRnnLayer: recurrentLayer('simpleRnn', 'SimpleRNN'),
+    lstmLayer: recurrentLayer('lstm', 'LSTM'),
+    gruLayer: recurrentLayer('gru', 'GRU'),
+    bidirectionalLayer: {
+      type: 'object',
+      description: 'Keras Bidirectional: runs a recurrent layer forwards and backwards.',
+      required: ['type', 'layer'],
+      additionalProperties: false,
+      properties: {
+        type: { const: 'bidirectional' },
+        layer: { $ref: '#/definitions/recurrentLayer' },
+        mergeMode: {
+          title: 'merge mode',
+          enum: ['concat', 'sum', 'mul', 'ave'],
+          default: 'concat',
+          description: 'How the two directions are combined.',
+        },
+        name,
+      },
+    },
+    dropoutLayer: {
+      type: 'object',
+      description: 'Keras Dropout (training only).',
+      required: ['type', 'rate'],
+      additionalProperties: false,
+      properties: {
+        type: { const: 'dropout' },
+        rate: {
+          type: 'number',
+          minimum: 0,
+          exclusiveMaximum: 1,
+          description: 'Fraction of inputs set to 0.',
+        },
+        name,
+      },
+    },
+    denseLayer: {
+      type: 'object',
+      description: 'Keras Dense.',
+      required: ['type', 'units'],
+      additionalProperties: false,
+      properties: {
+        type: { const: 'dense' },
+        units: {
+          type: 'integer',
+          minimum: 1,
+          description: 'Output size (1 with sigmoid for binary classification).',
+        },
+        activation: {
+          title: 'activation',
+          enum: ['linear', 'relu', 'sigmoid', 'softmax', 'tanh'],
+          default: 'linear',
+          description: 'Activation.',
+        },
+        name,
+      },
+    },
+    globalAveragePooling1dLayer: {
+      type: 'object',
+      description: 'Keras GlobalAveragePooling1D: mean over time.',
+      required: ['type'],
+      additionalProperties: false,
+      properties: { type: { const: 'globalAveragePooling1d' }, name },
+    },
+    globalMaxPooling1dLayer: {
+      type: 'object',
+      description: 'Keras GlobalMaxPooling1D: maximum over time.',
+      required: ['type'],
+      additionalProperties: false,
+      properties: { type: { const: 'globalMaxPooling1d' }, name },
+    },
+    train: {
+      type: 'object',
+      description: 'Optimizer, loss and schedule.',
+      additionalProperties: false,
+      properties: {
+        optimizer: {
+          type: 'object',
+          description: 'Optimizer and learning rate.',
+          additionalProperties: false,
+          properties: {
+            type: {
+              title: 'optimizer',
+              enum: ['adam', 'sgd', 'rmsprop', 'adagrad'],
+              default: 'adam',
+              description: 'Optimizer.',
+            },
+            learningRate: {
+              type: 'number',
+              exclusiveMinimum: 0,
+              default: 0.001,
+              description:
+                'Learning rate. Default: Keras defaults (adam, rmsprop, adagrad 0.001; sgd 0.01).',
+            },
+          },
+        },
+        loss: {
+          title: 'loss',
+          enum: [
+            'binaryCrossentropy',
+            'categoricalCrossentropy',
+            'sparseCategoricalCrossentropy',
+            'meanSquaredError',
+          ],
+          description:
+            'Loss. Default: binaryCrossentropy for binaryClassification, sparseCategoricalCrossentropy for multiclassClassification.',
+        },
+        epochs: {
+          type: 'integer',
+          minimum: 1,
+          default: 10,
+          description: 'Passes over the training set.',
+        },
+        batchSize: {
+          type: 'integer',
+          minimum: 1,
+          default: 32,
+          description: 'Examples per gradient step.',
+        },
+      },
+    },
+    evaluate: {
+      type: 'object',
+      description: 'What is measured and shown after training.',
+      additionalProperties: false,
+      properties: {
+        metrics: {
+          type: 'array',
+          uniqueItems: true,
+          items: {
+            title: 'metric',
+            enum: ['accuracy', 'precision', 'recall', 'f1', 'confusionMatrix'],
+          },
+          default: ['accuracy', 'precision', 'recall', 'f1', 'confusionMatrix'],
+          description:
+            'Metrics on the validation and test sets. Default: all five for classification.',
+        },
+        examples: {
+          type: 'array',
+          items: { type: 'string' },
+          default: [],
+          description: 'Texts to predict after training.',
+        },
+        threshold: {
+          type: 'number',
+          exclusiveMinimum: 0,
+          exclusiveMaximum: 1,
+          default: 0.5,
+          description: 'Binary decision threshold on the sigmoid output.',
+        },
+      },
+    },
+    backend: {
+      type: 'object',
+      description: 'TensorFlow.js backend.',
+      additionalProperties: false,
+      properties: {
+        type: {
+          title: 'backend',
+          enum: ['wasm', 'cpu'],
+          default: 'wasm',
+          description: 'Backend: wasm (fast) or cpu (plain JavaScript).',
+        },
+        threads: {
+          anyOf: [{ const: 'auto' }, { type: 'integer', minimum: 1 }],
+          default: 'auto',
+          description: "WASM threads: 'auto' or a count.",
+        },
+        simd: {
+          type: 'boolean',
+          default: true,
+          description: 'Use WASM SIMD when the platform has it.',
+        },
+      },
+    },
+  },
+};

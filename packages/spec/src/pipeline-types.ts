@@ -1,0 +1,225 @@
+/**
+ * The pipeline format after defaults are applied (the contract in notes/pipeline-types.md).
+ * `pipeline.schema.json` describes the same shape; `validatePipeline` returns these types.
+ */
+import type { Issue } from '@seqpipe/errors';
+
+export type Task = 'binaryClassification' | 'multiclassClassification' | 'seq2seq';
+
+export interface Pipeline {
+  $schema?: string;
+  /** Schema version; `migratePipeline` turns older or missing versions into this one. */
+  version: 1;
+  /** `/^[a-z0-9][a-z0-9-]*$/`, names the artifact directory and the Nx project. */
+  name: string;
+  description?: string;
+  task: Task;
+  /** Integer seed for every initializer, dropout mask and the data split. Default 42. */
+  seed: number;
+  data: DataSpec;
+  preprocess: PreprocessSpec;
+  model: ModelSpec;
+  train: TrainSpec;
+  evaluate: EvaluateSpec;
+  backend: BackendSpec;
+}
+
+// ---- data
+
+export type DataSourceSpec =
+  | { type: 'inline'; records: Array<Record<string, string | number>> }
+  /** `path` is relative to the pipeline file. */
+  | { type: 'jsonl'; path: string }
+  /** `header` default true, `delimiter` default ",". */
+  | { type: 'csv'; path: string; delimiter?: string; header?: boolean }
+  /** `header` default false. */
+  | { type: 'tsv'; path: string; header?: boolean };
+
+export interface DataSplitSpec {
+  /** Fraction held out for validation, default 0.2. */
+  validation: number;
+  /** Fraction held out for the test set, default 0. `validation + test < 1`. */
+  test: number;
+  /** Shuffle (with the pipeline seed) before splitting, default true. */
+  shuffle: boolean;
+}
+
+export interface DataSpec {
+  source: DataSourceSpec;
+  /** Field name (jsonl, csv with header, inline) or column index. */
+  input: string | number;
+  target: string | number;
+  /** Class order; default: sorted distinct targets (numbers ascending). */
+  labels?: Array<string | number>;
+  split: DataSplitSpec;
+}
+
+// ---- preprocess (Keras Tokenizer options + pad_sequences options)
+
+export interface PreprocessSpec {
+  /** `chars` tokenizes characters (Keras `char_level=True`). */
+  type: 'words' | 'chars';
+  /** Keras `num_words`, applied at lookup; absent => the whole vocabulary. */
+  numWords?: number;
+  oovToken?: string;
+  filters: string;
+  lower: boolean;
+  split: string;
+  /** Sequence length after padding/truncation; required for classification. */
+  maxLen: number;
+  padding: 'pre' | 'post';
+  truncating: 'pre' | 'post';
+}
+
+// ---- model
+
+export interface EmbeddingLayerSpec {
+  type: 'embedding';
+  outputDim: number;
+  /** Default: the vocabulary size (`CompileContext.vocabSize`). */
+  inputDim?: number;
+  maskZero?: boolean;
+  name?: string;
+}
+
+export type RecurrentLayerType = 'simpleRnn' | 'lstm' | 'gru';
+
+export interface RecurrentLayerSpec {
+  type: RecurrentLayerType;
+  units: number;
+  returnSequences?: boolean;
+  activation?: string;
+  /** lstm/gru only; default 'sigmoid' (TF2 Keras), NOT tfjs' hardSigmoid. */
+  recurrentActivation?: string;
+  dropout?: number;
+  recurrentDropout?: number;
+  /**
+   * gru only. TF2 Keras defaults to `reset_after=True`; tfjs-layers implements only
+   * `false` (bias of 3*units instead of 2*3*units), so only `false` is accepted.
+   */
+  resetAfter?: false;
+  name?: string;
+}
+
+export interface BidirectionalLayerSpec {
+  type: 'bidirectional';
+  layer: RecurrentLayerSpec;
+  mergeMode?: 'concat' | 'sum' | 'mul' | 'ave';
+  name?: string;
+}
+
+export interface DropoutLayerSpec {
+  type: 'dropout';
+  rate: number;
+  name?: string;
+}
+
+export type DenseActivation = 'linear' | 'relu' | 'sigmoid' | 'softmax' | 'tanh';
+
+export interface DenseLayerSpec {
+  type: 'dense';
+  units: number;
+  activation?: DenseActivation;
+  name?: string;
+}
+
+export interface GlobalAveragePooling1dLayerSpec {
+  type: 'globalAveragePooling1d';
+  name?: string;
+}
+
+export interface GlobalMaxPooling1dLayerSpec {
+  type: 'globalMaxPooling1d';
+  name?: string;
+}
+
+export type LayerSpec =
+  | EmbeddingLayerSpec
+  | RecurrentLayerSpec
+  | BidirectionalLayerSpec
+  | DropoutLayerSpec
+  | DenseLayerSpec
+  | GlobalAveragePooling1dLayerSpec
+  | GlobalMaxPooling1dLayerSpec;
+
+export type LayerType = LayerSpec['type'];
+
+export interface ClassifierModelSpec {
+  type: 'classifier';
+  layers: LayerSpec[];
+}
+
+export interface GraphInputSpec {
+  name: string;
+  /** Shape without the batch dimension; `null` for a variable length. */
+  shape: Array<number | null>;
+  dtype?: 'int32' | 'float32';
+}
+
+export interface GraphNodeSpec {
+  name: string;
+  layer: LayerSpec;
+  /** Names of graph inputs or other nodes. */
+  inputs: string[];
+}
+
+export interface GraphModelSpec {
+  type: 'graph';
+  inputs: GraphInputSpec[];
+  nodes: GraphNodeSpec[];
+  outputs: string[];
+}
+
+export type ModelSpec = ClassifierModelSpec | GraphModelSpec;
+
+// ---- train
+
+export type OptimizerType = 'adam' | 'sgd' | 'rmsprop' | 'adagrad';
+export type LossName =
+  | 'binaryCrossentropy'
+  | 'categoricalCrossentropy'
+  | 'sparseCategoricalCrossentropy'
+  | 'meanSquaredError';
+
+export interface TrainSpec {
+  optimizer: { type: OptimizerType; learningRate: number };
+  loss: LossName;
+  epochs: number;
+  batchSize: number;
+}
+
+// ---- evaluate
+
+export type MetricName = 'accuracy' | 'precision' | 'recall' | 'f1' | 'confusionMatrix';
+
+export interface EvaluateSpec {
+  metrics: MetricName[];
+  /** Texts to predict after training. */
+  examples: string[];
+  /** Binary decision threshold. */
+  threshold: number;
+}
+
+// ---- backend
+
+export interface BackendSpec {
+  type: 'wasm' | 'cpu';
+  threads: 'auto' | number;
+  simd: boolean;
+}
+
+// ---- stage results
+
+export type ValidationResult = { ok: true; value: Pipeline } | { ok: false; issues: Issue[] };
+
+/** What compiling a model needs to know about the data. */
+export interface CompileContext {
+  /** Embedding input dimension when a layer does not set `inputDim` (padding 0 and OOV included). */
+  vocabSize: number;
+  /** Sequence length of the `tokens` input (`preprocess.maxLen`). */
+  inputLength: number;
+  /** Number of classes (2 for binary classification). */
+  numClasses: number;
+  /** Seed every initializer and dropout mask is derived from. */
+  seed: number;
+}
