@@ -10,7 +10,10 @@ writeFileSync(
   join(root, 'pipelines', 'demo.json'),
   JSON.stringify({ name: 'demo', data: { source: { type: 'jsonl', path: 'data/demo.jsonl' } } }),
 );
-writeFileSync(join(root, 'pipelines', 'inline.json'), JSON.stringify({ name: 'inline', data: { source: { type: 'inline' } } }));
+writeFileSync(
+  join(root, 'pipelines', 'inline.json'),
+  JSON.stringify({ name: 'inline', data: { source: { type: 'inline' } } }),
+);
 writeFileSync(join(root, 'pipelines', 'broken.json'), '{ not json');
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
@@ -22,7 +25,10 @@ describe('nx plugin', () => {
   });
 
   it('caches train on the pipeline, its data and the package sources, with the artifact as output', () => {
-    const { train, evaluate, report, predict, validate } = pipelineTargets('pipelines/demo.json', root);
+    const { train, evaluate, report, predict, validate } = pipelineTargets(
+      'pipelines/demo.json',
+      root,
+    );
     expect(train?.cache).toBe(true);
     expect(train?.inputs).toEqual(
       expect.arrayContaining([
@@ -36,15 +42,21 @@ describe('nx plugin', () => {
     expect(evaluate?.dependsOn).toEqual(['train']);
     expect(report?.dependsOn).toEqual(['evaluate']);
     expect(predict?.cache).toBe(false);
-    expect(validate?.options.command).toBe('node packages/cli/bin/seqpipe.js validate pipelines/demo.json');
+    expect(validate?.options.command).toBe(
+      'node packages/cli/bin/seqpipe.js validate pipelines/demo.json',
+    );
   });
 
   it('creates one project per pipeline file, named after it', async () => {
     const [, createNodes] = createNodesV2;
-    const results = await createNodes(['pipelines/demo.json', 'pipelines/inline.json'], {}, {
-      workspaceRoot: root,
-      nxJsonConfiguration: {},
-    });
+    const results = await createNodes(
+      ['pipelines/demo.json', 'pipelines/inline.json'],
+      {},
+      {
+        workspaceRoot: root,
+        nxJsonConfiguration: {},
+      },
+    );
     const names = results.map(([, r]) => Object.values(r.projects ?? {})[0]?.name);
     expect(names).toEqual(['demo', 'inline']);
     expect(Object.keys(results[0]![1].projects ?? {})).toEqual(['pipelines/demo']);

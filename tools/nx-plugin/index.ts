@@ -51,7 +51,11 @@ export function pipelineTargets(
     validate: {
       ...run(`validate ${pipelineFile}`),
       cache: true,
-      inputs: [file, '{workspaceRoot}/packages/spec/**/*', '!{workspaceRoot}/packages/spec/**/*.test.ts'],
+      inputs: [
+        file,
+        '{workspaceRoot}/packages/spec/**/*',
+        '!{workspaceRoot}/packages/spec/**/*.test.ts',
+      ],
       outputs: [],
     },
     train: {

@@ -110,7 +110,9 @@ async function dispatch(argv: readonly string[], io: CliIo): Promise<number> {
 function reportError(error: unknown, io: CliIo): number {
   if (isSeqpipeError(error)) {
     const where = error.file !== undefined && !error.message.includes(error.file) ? `${error.file}: ` : '';
-    io.stderr.write(`error ${error.code}: ${where}${error.message}\n`);
+    // Messages of errors with issues may list them already: print the headline, then each issue once.
+    const headline = error.issues.length > 0 ? (error.message.split('\n')[0] ?? '') : error.message;
+    io.stderr.write(`error ${error.code}: ${where}${headline}\n`);
     for (const issue of error.issues) io.stderr.write(`  - ${formatIssue(issue)}\n`);
     return error.code.startsWith('SEQPIPE_SPEC') || error.code === 'SEQPIPE_USAGE' ? 2 : 1;
   }

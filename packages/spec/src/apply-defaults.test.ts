@@ -36,6 +36,7 @@ describe('applyDefaults', () => {
         type: 'words',
         filters: KERAS_FILTERS,
         lower: true,
+        fitOn: 'train',
         split: ' ',
         padding: 'pre',
         truncating: 'pre',

@@ -106,6 +106,7 @@ export function applyDefaults(doc: unknown): unknown {
     type: 'words',
     filters: KERAS_FILTERS,
     lower: true,
+    fitOn: 'train',
     split: ' ',
     padding: 'pre',
     truncating: 'pre',

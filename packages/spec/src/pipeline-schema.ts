@@ -173,6 +173,13 @@ export const pipelineSchema: JsonSchema = {
           items: { type: ['string', 'number'] },
           description: 'Class order. Default: the sorted distinct targets (numbers ascending).',
         },
+        labelNames: {
+          type: 'array',
+          minItems: 2,
+          items: { type: 'string', minLength: 1 },
+          description:
+            'Display names of the classes, in class order (e.g. ["negative", "positive"] for targets 0 and 1). Default: the class values.',
+        },
         split: {
           type: 'object',
           description: 'Hold-out fractions; validation + test must be below 1.',
@@ -307,6 +314,12 @@ export const pipelineSchema: JsonSchema = {
           description: 'Characters removed before splitting (Keras default).',
         },
         lower: { type: 'boolean', default: true, description: 'Lowercase the text.' },
+        fitOn: {
+          enum: ['train', 'all'],
+          default: 'train',
+          description:
+            "Texts the tokenizer is fitted on: the training split only (default: held-out words stay unseen), or 'all' examples as the Keras seed does.",
+        },
         split: { type: 'string', minLength: 1, default: ' ', description: 'Word separator.' },
         maxLen: {
           type: 'integer',

@@ -51,6 +51,8 @@ export interface DataSpec {
   target: string | number;
   /** Class order; default: sorted distinct targets (numbers ascending). */
   labels?: Array<string | number>;
+  /** Display names per class index; default: the class values as strings. */
+  labelNames?: string[];
   split: DataSplitSpec;
 }
 
@@ -64,6 +66,8 @@ export interface PreprocessSpec {
   oovToken?: string;
   filters: string;
   lower: boolean;
+  /** Texts the tokenizer is fitted on: the training split (default) or all examples (as the Keras seed). */
+  fitOn: 'train' | 'all';
   split: string;
   /** Sequence length after padding/truncation; required for classification. */
   maxLen: number;

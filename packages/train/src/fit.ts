@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
-import { createRng } from '@seqpipe/data';
+import { seededShuffle } from '@seqpipe/data';
 import { SeqpipeError } from '@seqpipe/errors';
 
 /** Per-epoch figures, Keras names in camelCase: loss, accuracy, valLoss, valAccuracy. */
@@ -56,7 +56,7 @@ export async function fitModel(model: LayersModel, train: TensorSplit, options: 
   if (n === 0) throw new SeqpipeError('SEQPIPE_DATA_EMPTY', 'no training examples: the training split is empty.');
   const callbacks = options.callbacks ?? [];
   const names = model.metricsNames.map(metricKey);
-  const rng = createRng(options.seed);
+  const indices = Array.from({ length: n }, (_, i) => i);
   const history: History = {};
   const batches = Math.ceil(n / batchSize);
   for (const cb of callbacks) {
@@ -65,7 +65,8 @@ export async function fitModel(model: LayersModel, train: TensorSplit, options: 
 
   for (let epoch = 0; epoch < epochs; epoch++) {
     for (const cb of callbacks) cb.onEpochBegin?.(epoch);
-    const order = permutation(n, rng);
+    // A fresh seeded order every epoch, as Keras' shuffle=True, but reproducible.
+    const order = Int32Array.from(seededShuffle(indices, epochSeed(options.seed, epoch)));
     const sums = new Array<number>(names.length).fill(0);
     for (let b = 0; b < batches; b++) {
       const ids = order.subarray(b * batchSize, Math.min(n, (b + 1) * batchSize));
@@ -114,14 +115,7 @@ export function evaluateSplit(model: LayersModel, split: TensorSplit, batchSize:
   }
 }
 
-function permutation(n: number, rng: () => number): Int32Array {
-  const order = new Int32Array(n);
-  for (let i = 0; i < n; i++) order[i] = i;
-  for (let i = n - 1; i > 0; i--) {
-    const j = Math.floor(rng() * (i + 1));
-    const t = order[i] as number;
-    order[i] = order[j] as number;
-    order[j] = t;
-  }
-  return order;
+/** The batch-order seed of one epoch: distinct per epoch, fixed by the run's seed. */
+export function epochSeed(seed: number, epoch: number): number {
+  return (Math.imul(seed, 0x9e3779b1) + epoch + 1) >>> 0;
 }

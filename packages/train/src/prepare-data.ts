@@ -82,7 +82,7 @@ export function toTensors(pipeline: Pipeline, data: PreparedData, examples: read
     const x = tf.tensor2d(ids.flat(), [examples.length, maxLen], 'int32');
     let y: tf.Tensor;
     if (pipeline.task === 'binaryClassification') y = tf.tensor2d(index, [index.length, 1], 'float32');
-    else if (pipeline.train.loss === 'categoricalCrossentropy') y = tf.oneHot(tf.tensor1d(index, 'int32'), data.classes.length).toFloat();
+    else if (pipeline.train.loss === 'categoricalCrossentropy') y = tf.cast(tf.oneHot(tf.tensor1d(index, 'int32'), data.classes.length), 'float32');
     else y = tf.tensor2d(index, [index.length, 1], 'float32');
     return { x, y };
   });

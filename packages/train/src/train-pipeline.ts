@@ -3,7 +3,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { formatBackendInfo, initBackend, type BackendInfo } from '@seqpipe/backend';
 import { loadExamples } from '@seqpipe/data';
 import type { ArtifactManifest } from '@seqpipe/runtime';
-import { compileModel, modelSummary, type Pipeline } from '@seqpipe/spec';
+import { compileModel, modelSummary, totalParams, type LayerSummary, type Pipeline } from '@seqpipe/spec';
 import { fitModel, type History, type TrainCallbacks } from './fit.js';
 import { prepareData, toTensors, type PreparedData } from './prepare-data.js';
 import { createProgressReporter, type ProgressStream } from './progress.js';
@@ -26,7 +26,7 @@ export interface TrainPipelineOptions {
 /** What `training.json` in the artifact holds: everything a report needs about the run. */
 export interface TrainingRecord {
   readonly history: History;
-  readonly model: { readonly layers: ReturnType<typeof modelSummary>['layers']; readonly totalParams: number };
+  readonly model: { readonly layers: LayerSummary[]; readonly totalParams: number };
   readonly data: {
     readonly train: number;
     readonly validation: number;
@@ -81,10 +81,9 @@ export async function trainPipeline(pipeline: Pipeline, options: TrainPipelineOp
       callbacks,
     });
     const seconds = (performance.now() - started) / 1000;
-    const summary = modelSummary(model);
     const record: TrainingRecord = {
       history,
-      model: { layers: summary.layers, totalParams: summary.totalParams },
+      model: { layers: modelSummary(model), totalParams: totalParams(model) },
       data: {
         train: train.length,
         validation: validation.length,
