@@ -1,1 +1,5 @@
-export {};
+export { Tokenizer } from './tokenizer.js';
+export type { TokenizerOptions, MatrixMode } from './tokenizer.js';
+export { textToWordSequence, KERAS_DEFAULT_FILTERS } from './text-to-word-sequence.js';
+export { padSequences } from './pad-sequences.js';
+export type { PadSequencesOptions } from './pad-sequences.js';
