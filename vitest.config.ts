@@ -6,7 +6,10 @@ const packagesDir = fileURLToPath(new URL('./packages/', import.meta.url));
 
 /** Tests run against each package's sources, the same files the `@seqpipe/source` condition selects. */
 const alias = Object.fromEntries(
-  readdirSync(packagesDir).map((name) => [`@seqpipe/${name}`, `${packagesDir}${name}/src/index.ts`]),
+  readdirSync(packagesDir).map((name) => [
+    `@seqpipe/${name}`,
+    `${packagesDir}${name}/src/index.ts`,
+  ]),
 );
 
 export default defineConfig({

@@ -21,7 +21,14 @@ const pipeline = {
     labelNames: ['negative', 'positive'],
     split: { validation: 0.25 },
   },
-  preprocess: { type: 'words', numWords: 100, oovToken: '<OOV>', maxLen: 6, padding: 'post', truncating: 'post' },
+  preprocess: {
+    type: 'words',
+    numWords: 100,
+    oovToken: '<OOV>',
+    maxLen: 6,
+    padding: 'post',
+    truncating: 'post',
+  },
   model: {
     type: 'classifier',
     layers: [
@@ -56,10 +63,16 @@ describe('seqpipe run', () => {
     expect(out).toMatch(/backend: wasm \(SIMD on/);
     expect(out).toMatch(/epoch 8\/8/);
     expect(out).toMatch(/"a wonderful film"\s+→ (positive|negative)/);
-    expect((await readdir(join(dir, 'artifacts', 'tiny-sentiment'))).sort()).toEqual(
-      ['manifest.json', 'model.json', 'tokenizer.json', 'training.json', 'weights.bin'],
+    expect((await readdir(join(dir, 'artifacts', 'tiny-sentiment'))).sort()).toEqual([
+      'manifest.json',
+      'model.json',
+      'tokenizer.json',
+      'training.json',
+      'weights.bin',
+    ]);
+    const metrics = JSON.parse(
+      await readFile(join(dir, 'reports', 'tiny-sentiment', 'metrics.json'), 'utf8'),
     );
-    const metrics = JSON.parse(await readFile(join(dir, 'reports', 'tiny-sentiment', 'metrics.json'), 'utf8'));
     expect(metrics.schemaVersion).toBe(1);
     const report = await readFile(join(dir, 'reports', 'tiny-sentiment', 'report.md'), 'utf8');
     expect(report).toContain('tiny-sentiment');
@@ -69,7 +82,9 @@ describe('seqpipe run', () => {
     const artifactDir = join(dir, 'artifacts', 'tiny-sentiment');
     const files = Object.fromEntries(
       await Promise.all(
-        (await readdir(artifactDir)).map(async (f) => [f, new Uint8Array(await readFile(join(artifactDir, f)))] as const),
+        (await readdir(artifactDir)).map(
+          async (f) => [f, new Uint8Array(await readFile(join(artifactDir, f)))] as const,
+        ),
       ),
     );
     const classifier = await loadArtifact({ files });
@@ -91,7 +106,9 @@ describe('seqpipe run', () => {
     try {
       const { port } = server.address() as { port: number };
       const stock = await loadLayersModel(`http://127.0.0.1:${port}/model.json`);
-      const tokenizer = Tokenizer.fromJSON(await readFile(join(artifactDir, 'tokenizer.json'), 'utf8'));
+      const tokenizer = Tokenizer.fromJSON(
+        await readFile(join(artifactDir, 'tokenizer.json'), 'utf8'),
+      );
       const ids = classifier.encode(texts);
       expect(tokenizer.textsToSequences(texts)[0]).toEqual(ids[0]!.filter((i) => i !== 0));
       const out = stock.predict(tf.tensor2d(ids, [ids.length, 6], 'int32')) as tf.Tensor;

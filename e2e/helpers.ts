@@ -19,9 +19,13 @@ export function tinySentimentRecords(): Array<{ text: string; label: number }> {
   const bad = ['terrible', 'awful', 'boring', 'dreadful', 'poor', 'bad'];
   const frames = ['a {} film', 'the acting was {}', '{} story'];
   const records: Array<{ text: string; label: number }> = [];
-  for (const [i, word] of good.entries()) records.push({ text: frames[i % 3]!.replace('{}', word), label: 1 });
-  for (const [i, word] of bad.entries()) records.push({ text: frames[i % 3]!.replace('{}', word), label: 0 });
-  for (const [i, word] of good.entries()) records.push({ text: `truly ${word} ${frames[(i + 1) % 3]!.replace(' {}', '')}`, label: 1 });
-  for (const [i, word] of bad.entries()) records.push({ text: `truly ${word} ${frames[(i + 1) % 3]!.replace(' {}', '')}`, label: 0 });
+  for (const [i, word] of good.entries())
+    records.push({ text: frames[i % 3]!.replace('{}', word), label: 1 });
+  for (const [i, word] of bad.entries())
+    records.push({ text: frames[i % 3]!.replace('{}', word), label: 0 });
+  for (const [i, word] of good.entries())
+    records.push({ text: `truly ${word} ${frames[(i + 1) % 3]!.replace(' {}', '')}`, label: 1 });
+  for (const [i, word] of bad.entries())
+    records.push({ text: `truly ${word} ${frames[(i + 1) % 3]!.replace(' {}', '')}`, label: 0 });
   return records;
 }

@@ -13,7 +13,13 @@ if (existsSync(built)) {
   const source = fileURLToPath(new URL('../src/main.ts', import.meta.url));
   const child = spawn(
     process.execPath,
-    ['--conditions=@seqpipe/source', '--import', import.meta.resolve('tsx'), source, ...process.argv.slice(2)],
+    [
+      '--conditions=@seqpipe/source',
+      '--import',
+      import.meta.resolve('tsx'),
+      source,
+      ...process.argv.slice(2),
+    ],
     { stdio: 'inherit' },
   );
   for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => child.kill(signal));

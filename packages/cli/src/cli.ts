@@ -58,7 +58,10 @@ async function dispatch(argv: readonly string[], io: CliIo): Promise<number> {
       },
     });
   } catch (error) {
-    throw new SeqpipeError('SEQPIPE_USAGE', `${(error as Error).message}. Run \`seqpipe --help\` for the options.`);
+    throw new SeqpipeError(
+      'SEQPIPE_USAGE',
+      `${(error as Error).message}. Run \`seqpipe --help\` for the options.`,
+    );
   }
   const { values, positionals } = parsed;
   const [command, ...rest] = positionals;
@@ -73,7 +76,10 @@ async function dispatch(argv: readonly string[], io: CliIo): Promise<number> {
   const needPipeline = (): string => {
     const file = rest[0];
     if (file === undefined) {
-      throw new SeqpipeError('SEQPIPE_USAGE', `\`seqpipe ${command}\` needs a pipeline file, e.g. \`seqpipe ${command} pipelines/sentiment-rnn.json\`.`);
+      throw new SeqpipeError(
+        'SEQPIPE_USAGE',
+        `\`seqpipe ${command}\` needs a pipeline file, e.g. \`seqpipe ${command} pipelines/sentiment-rnn.json\`.`,
+      );
     }
     return file;
   };
@@ -84,10 +90,18 @@ async function dispatch(argv: readonly string[], io: CliIo): Promise<number> {
       await runTraining(await readPipeline(needPipeline(), io.cwd), { out: values.out }, io);
       return 0;
     case 'evaluate':
-      await evaluateCommand(await readPipeline(needPipeline(), io.cwd), { artifact: values.artifact, out: values.out }, io);
+      await evaluateCommand(
+        await readPipeline(needPipeline(), io.cwd),
+        { artifact: values.artifact, out: values.out },
+        io,
+      );
       return 0;
     case 'report':
-      await reportCommand(await readPipeline(needPipeline(), io.cwd), { artifact: values.artifact, out: values.out }, io);
+      await reportCommand(
+        await readPipeline(needPipeline(), io.cwd),
+        { artifact: values.artifact, out: values.out },
+        io,
+      );
       return 0;
     case 'predict': {
       if (values.artifact !== undefined) {
@@ -103,13 +117,17 @@ async function dispatch(argv: readonly string[], io: CliIo): Promise<number> {
       await runCommand(await readPipeline(needPipeline(), io.cwd), io);
       return 0;
     default:
-      throw new SeqpipeError('SEQPIPE_USAGE', `unknown command "${command}". Commands: validate, train, evaluate, report, predict, run (see \`seqpipe --help\`).`);
+      throw new SeqpipeError(
+        'SEQPIPE_USAGE',
+        `unknown command "${command}". Commands: validate, train, evaluate, report, predict, run (see \`seqpipe --help\`).`,
+      );
   }
 }
 
 function reportError(error: unknown, io: CliIo): number {
   if (isSeqpipeError(error)) {
-    const where = error.file !== undefined && !error.message.includes(error.file) ? `${error.file}: ` : '';
+    const where =
+      error.file !== undefined && !error.message.includes(error.file) ? `${error.file}: ` : '';
     // Messages of errors with issues may list them already: print the headline, then each issue once.
     const headline = error.issues.length > 0 ? (error.message.split('\n')[0] ?? '') : error.message;
     io.stderr.write(`error ${error.code}: ${where}${headline}\n`);
@@ -119,7 +137,9 @@ function reportError(error: unknown, io: CliIo): number {
   const debug = process.env['SEQPIPE_DEBUG'] === '1';
   io.stderr.write(
     `internal error: ${(error as Error)?.message ?? String(error)}\n` +
-      (debug ? `${(error as Error)?.stack ?? ''}\n` : 'This is a bug in seqpipe; rerun with SEQPIPE_DEBUG=1 for the stack trace and report it.\n'),
+      (debug
+        ? `${(error as Error)?.stack ?? ''}\n`
+        : 'This is a bug in seqpipe; rerun with SEQPIPE_DEBUG=1 for the stack trace and report it.\n'),
   );
   return 70;
 }

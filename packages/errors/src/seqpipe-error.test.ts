@@ -16,8 +16,16 @@ describe('SeqpipeError', () => {
 
   it('formats an issue on one line with expected, received and hint', () => {
     expect(
-      formatIssue({ path: '/model/layers/1/type', message: 'unknown layer', expected: 'one of lstm, gru', received: '"lstn"', hint: 'did you mean "lstm"?' }),
-    ).toBe('/model/layers/1/type: unknown layer; expected one of lstm, gru; received "lstn" (did you mean "lstm"?)');
+      formatIssue({
+        path: '/model/layers/1/type',
+        message: 'unknown layer',
+        expected: 'one of lstm, gru',
+        received: '"lstn"',
+        hint: 'did you mean "lstm"?',
+      }),
+    ).toBe(
+      '/model/layers/1/type: unknown layer; expected one of lstm, gru; received "lstn" (did you mean "lstm"?)',
+    );
     expect(formatIssue({ path: '', message: 'not an object' })).toBe('(root): not an object');
   });
 

@@ -31,7 +31,9 @@ export function toReader(source: ArtifactSource): ArtifactReader {
       return typeof content === 'string' ? encoder.encode(content) : content;
     };
   }
-  const base = new URL(String(source.url).endsWith('/') ? String(source.url) : `${String(source.url)}/`);
+  const base = new URL(
+    String(source.url).endsWith('/') ? String(source.url) : `${String(source.url)}/`,
+  );
   const fetchFn = source.fetch ?? globalThis.fetch;
   return async (file) => {
     const url = new URL(file, base);
@@ -39,10 +41,14 @@ export function toReader(source: ArtifactSource): ArtifactReader {
     try {
       response = await fetchFn(url);
     } catch (error) {
-      throw new SeqpipeError('SEQPIPE_ARTIFACT_NOT_FOUND', `could not fetch ${url.href}: ${(error as Error).message}`, {
-        file: url.href,
-        cause: error,
-      });
+      throw new SeqpipeError(
+        'SEQPIPE_ARTIFACT_NOT_FOUND',
+        `could not fetch ${url.href}: ${(error as Error).message}`,
+        {
+          file: url.href,
+          cause: error,
+        },
+      );
     }
     if (!response.ok) {
       throw new SeqpipeError(

@@ -39,7 +39,10 @@ export async function loadArtifact(
   const weights = files.get('weights.bin') as Uint8Array;
   const artifacts = await tf.io.getModelArtifactsForJSON(modelJSON, async (manifestConfig) => {
     const specs = manifestConfig.flatMap((group) => group.weights);
-    const buffer = weights.buffer.slice(weights.byteOffset, weights.byteOffset + weights.byteLength);
+    const buffer = weights.buffer.slice(
+      weights.byteOffset,
+      weights.byteOffset + weights.byteLength,
+    );
     return [specs, buffer as ArrayBuffer];
   });
   const model = await loadLayersModel(tf.io.fromMemory(artifacts));
@@ -61,7 +64,17 @@ async function readVerified(
         throw new SeqpipeError(
           'SEQPIPE_ARTIFACT_INVALID',
           `${name} does not match its sha256 in manifest.json (expected ${expected.sha256}, got ${actual}): the artifact is corrupt or was edited. Re-create it with \`seqpipe train\`.`,
-          { file: name, issues: [{ path: `/files/${name}/sha256`, message: 'digest mismatch', expected: expected.sha256, received: actual }] },
+          {
+            file: name,
+            issues: [
+              {
+                path: `/files/${name}/sha256`,
+                message: 'digest mismatch',
+                expected: expected.sha256,
+                received: actual,
+              },
+            ],
+          },
         );
       }
     }
@@ -74,9 +87,13 @@ function parseJsonFile<T>(bytes: Uint8Array | undefined, file: string): T {
   try {
     return JSON.parse(decoder.decode(bytes)) as T;
   } catch (error) {
-    throw new SeqpipeError('SEQPIPE_ARTIFACT_INVALID', `${file} is not valid JSON (${(error as Error).message}).`, {
-      file,
-      cause: error,
-    });
+    throw new SeqpipeError(
+      'SEQPIPE_ARTIFACT_INVALID',
+      `${file} is not valid JSON (${(error as Error).message}).`,
+      {
+        file,
+        cause: error,
+      },
+    );
   }
 }

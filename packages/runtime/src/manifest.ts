@@ -89,7 +89,8 @@ export function parseManifest(json: string | unknown, file = 'manifest.json'): A
     const m = doc as Record<string, unknown>;
     const obj = (key: string): Record<string, unknown> => {
       const v = m[key];
-      if (typeof v === 'object' && v !== null && !Array.isArray(v)) return v as Record<string, unknown>;
+      if (typeof v === 'object' && v !== null && !Array.isArray(v))
+        return v as Record<string, unknown>;
       at(`/${key}`, v, () => 'an object');
       return {};
     };
@@ -107,7 +108,8 @@ export function parseManifest(json: string | unknown, file = 'manifest.json'): A
     at('/preprocess/padding', pre['padding'], oneOf('pre', 'post'));
     at('/preprocess/truncating', pre['truncating'], oneOf('pre', 'post'));
     const labels = m['labels'];
-    if (!Array.isArray(labels) || labels.length < 2) at('/labels', labels, () => 'an array of at least 2 class names');
+    if (!Array.isArray(labels) || labels.length < 2)
+      at('/labels', labels, () => 'an array of at least 2 class names');
     else labels.forEach((l, i) => at(`/labels/${i}`, l, isString));
     at('/threshold', m['threshold'], (v) =>
       typeof v === 'number' && v > 0 && v < 1 ? undefined : 'a number between 0 and 1',
@@ -135,7 +137,10 @@ export function parseManifest(json: string | unknown, file = 'manifest.json'): A
       }
     }
     for (const [name, digest] of Object.entries(files)) {
-      const d = (typeof digest === 'object' && digest !== null ? digest : {}) as Record<string, unknown>;
+      const d = (typeof digest === 'object' && digest !== null ? digest : {}) as Record<
+        string,
+        unknown
+      >;
       at(`/files/${escapePointer(name)}/sha256`, d['sha256'], isSha256);
       at(`/files/${escapePointer(name)}/bytes`, d['bytes'], isNonNegativeNumber);
     }

@@ -25,7 +25,11 @@ export class TextClassifier {
   /** Token ids exactly as the model saw them in training: tokenize, then pad/truncate. */
   encode(texts: readonly string[]): number[][] {
     const { maxLen, padding, truncating } = this.manifest.preprocess;
-    return padSequences(this.tokenizer.textsToSequences([...texts]), { maxLen, padding, truncating });
+    return padSequences(this.tokenizer.textsToSequences([...texts]), {
+      maxLen,
+      padding,
+      truncating,
+    });
   }
 
   /** Raw model outputs, one row per text (sigmoid score for binary, softmax row for multiclass). */
@@ -33,7 +37,10 @@ export class TextClassifier {
     if (texts.length === 0) return [];
     const bad = texts.findIndex((t) => typeof t !== 'string');
     if (bad >= 0) {
-      throw new SeqpipeError('SEQPIPE_RUNTIME_INPUT', `texts[${bad}] is not a string: predict takes an array of strings.`);
+      throw new SeqpipeError(
+        'SEQPIPE_RUNTIME_INPUT',
+        `texts[${bad}] is not a string: predict takes an array of strings.`,
+      );
     }
     const ids = this.encode(texts);
     const output = tf.tidy(() => {
@@ -76,6 +83,7 @@ export class TextClassifier {
 
 function argmax(values: readonly number[]): number {
   let best = 0;
-  for (let i = 1; i < values.length; i++) if ((values[i] ?? -Infinity) > (values[best] ?? -Infinity)) best = i;
+  for (let i = 1; i < values.length; i++)
+    if ((values[i] ?? -Infinity) > (values[best] ?? -Infinity)) best = i;
   return best;
 }

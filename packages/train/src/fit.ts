@@ -39,7 +39,12 @@ export interface FitOptions {
 
 /** Keras metric names as reported by tfjs-layers, renamed to seqpipe's camelCase history keys. */
 function metricKey(name: string): string {
-  if (name === 'acc' || name === 'binaryAccuracy' || name === 'categoricalAccuracy' || name === 'sparseCategoricalAccuracy') {
+  if (
+    name === 'acc' ||
+    name === 'binaryAccuracy' ||
+    name === 'categoricalAccuracy' ||
+    name === 'sparseCategoricalAccuracy'
+  ) {
     return 'accuracy';
   }
   return name;
@@ -50,17 +55,30 @@ function metricKey(name: string): string {
  * Epoch training figures are batch-size-weighted means over the epoch, as Keras reports them.
  * Owns every tensor it creates: `tf.memory().numTensors` is unchanged afterwards.
  */
-export async function fitModel(model: LayersModel, train: TensorSplit, options: FitOptions): Promise<History> {
+export async function fitModel(
+  model: LayersModel,
+  train: TensorSplit,
+  options: FitOptions,
+): Promise<History> {
   const n = train.x.shape[0];
   const { epochs, batchSize } = options;
-  if (n === 0) throw new SeqpipeError('SEQPIPE_DATA_EMPTY', 'no training examples: the training split is empty.');
+  if (n === 0)
+    throw new SeqpipeError(
+      'SEQPIPE_DATA_EMPTY',
+      'no training examples: the training split is empty.',
+    );
   const callbacks = options.callbacks ?? [];
   const names = model.metricsNames.map(metricKey);
   const indices = Array.from({ length: n }, (_, i) => i);
   const history: History = {};
   const batches = Math.ceil(n / batchSize);
   for (const cb of callbacks) {
-    cb.onTrainBegin?.({ epochs, batchSize, trainSize: n, validationSize: options.validation?.x.shape[0] ?? 0 });
+    cb.onTrainBegin?.({
+      epochs,
+      batchSize,
+      trainSize: n,
+      validationSize: options.validation?.x.shape[0] ?? 0,
+    });
   }
 
   for (let epoch = 0; epoch < epochs; epoch++) {
@@ -84,7 +102,9 @@ export async function fitModel(model: LayersModel, train: TensorSplit, options: 
       const values = Array.isArray(result) ? result : [result];
       values.forEach((v, i) => (sums[i] = (sums[i] ?? 0) + v * ids.length));
       const seen = Math.min(n, (b + 1) * batchSize);
-      const running: EpochLogs = Object.fromEntries(names.map((k, i) => [k, (sums[i] ?? 0) / seen]));
+      const running: EpochLogs = Object.fromEntries(
+        names.map((k, i) => [k, (sums[i] ?? 0) / seen]),
+      );
       if (!Number.isFinite(running['loss'] ?? 0)) {
         throw new SeqpipeError(
           'SEQPIPE_TRAIN_FAILED',

@@ -1,7 +1,14 @@
 export { trainPipeline } from './train-pipeline.js';
 export type { TrainPipelineOptions, TrainResult, TrainingRecord } from './train-pipeline.js';
 export { fitModel, evaluateSplit } from './fit.js';
-export type { EpochLogs, FitOptions, History, TensorSplit, TrainBeginInfo, TrainCallbacks } from './fit.js';
+export type {
+  EpochLogs,
+  FitOptions,
+  History,
+  TensorSplit,
+  TrainBeginInfo,
+  TrainCallbacks,
+} from './fit.js';
 export { prepareData, toTensors } from './prepare-data.js';
 export type { PreparedData } from './prepare-data.js';
 export { createProgressReporter } from './progress.js';

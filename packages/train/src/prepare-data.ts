@@ -13,7 +13,11 @@ export interface PreparedData {
   readonly classes: readonly (string | number)[];
   /** Display names per class index (`data.labelNames`, else the class values as strings). */
   readonly labels: readonly string[];
-  readonly splits: { readonly train: Example[]; readonly validation: Example[]; readonly test: Example[] };
+  readonly splits: {
+    readonly train: Example[];
+    readonly validation: Example[];
+    readonly test: Example[];
+  };
   /** Vocabulary size the embedding needs: numWords when set, else the word index size + 1. */
   readonly vocabSize: number;
 }
@@ -22,7 +26,11 @@ export interface PreparedData {
  * Splits (shuffled with the pipeline seed), fits the tokenizer on the training split (or on
  * everything with `preprocess.fitOn: "all"`, as the Keras seed does) and fixes the classes.
  */
-export function prepareData(pipeline: Pipeline, examples: readonly Example[], file?: string): PreparedData {
+export function prepareData(
+  pipeline: Pipeline,
+  examples: readonly Example[],
+  file?: string,
+): PreparedData {
   const { split } = pipeline.data;
   const splits = splitExamples(examples, { ...split, seed: pipeline.seed });
   const classes = resolveClasses(pipeline, examples, file);
@@ -43,19 +51,37 @@ export function prepareData(pipeline: Pipeline, examples: readonly Example[], fi
   return { tokenizer, classes, labels, splits, vocabSize };
 }
 
-function resolveClasses(pipeline: Pipeline, examples: readonly Example[], file?: string): (string | number)[] {
+function resolveClasses(
+  pipeline: Pipeline,
+  examples: readonly Example[],
+  file?: string,
+): (string | number)[] {
   const declared = pipeline.data.labels;
   const seen = [...new Set(examples.map((e) => e.target))];
-  const classes = declared ?? seen.sort((a, b) =>
-    typeof a === 'number' && typeof b === 'number' ? a - b : String(a).localeCompare(String(b)),
-  );
+  const classes =
+    declared ??
+    seen.sort((a, b) =>
+      typeof a === 'number' && typeof b === 'number' ? a - b : String(a).localeCompare(String(b)),
+    );
   if (declared !== undefined) {
     const unknown = seen.filter((t) => !declared.includes(t));
     if (unknown.length > 0) {
       throw new SeqpipeError(
         'SEQPIPE_DATA_MALFORMED',
-        `the data has target values not listed in /data/labels: ${unknown.slice(0, 5).map((u) => describeValue(u)).join(', ')}. Add them to data.labels or fix the data.`,
-        { ...(file !== undefined ? { file } : {}), issues: [{ path: '/data/labels', message: 'target values missing from labels', received: describeValue(unknown) }] },
+        `the data has target values not listed in /data/labels: ${unknown
+          .slice(0, 5)
+          .map((u) => describeValue(u))
+          .join(', ')}. Add them to data.labels or fix the data.`,
+        {
+          ...(file !== undefined ? { file } : {}),
+          issues: [
+            {
+              path: '/data/labels',
+              message: 'target values missing from labels',
+              received: describeValue(unknown),
+            },
+          ],
+        },
       );
     }
   }
@@ -63,14 +89,28 @@ function resolveClasses(pipeline: Pipeline, examples: readonly Example[], file?:
     throw new SeqpipeError(
       'SEQPIPE_DATA_MALFORMED',
       `task "binaryClassification" needs exactly 2 classes, the data has ${classes.length}: ${describeValue(classes)}. Use task "multiclassClassification" or fix /data/target.`,
-      { ...(file !== undefined ? { file } : {}), issues: [{ path: '/task', message: 'class count does not match the task', expected: '2 classes', received: String(classes.length) }] },
+      {
+        ...(file !== undefined ? { file } : {}),
+        issues: [
+          {
+            path: '/task',
+            message: 'class count does not match the task',
+            expected: '2 classes',
+            received: String(classes.length),
+          },
+        ],
+      },
     );
   }
   return classes;
 }
 
 /** Encodes a split as tensors: padded token ids and targets in the loss' expected shape. */
-export function toTensors(pipeline: Pipeline, data: PreparedData, examples: readonly Example[]): TensorSplit {
+export function toTensors(
+  pipeline: Pipeline,
+  data: PreparedData,
+  examples: readonly Example[],
+): TensorSplit {
   const { maxLen, padding, truncating } = pipeline.preprocess;
   const ids = padSequences(data.tokenizer.textsToSequences(examples.map((e) => e.input)), {
     maxLen,
@@ -81,8 +121,10 @@ export function toTensors(pipeline: Pipeline, data: PreparedData, examples: read
   return tf.tidy(() => {
     const x = tf.tensor2d(ids.flat(), [examples.length, maxLen], 'int32');
     let y: tf.Tensor;
-    if (pipeline.task === 'binaryClassification') y = tf.tensor2d(index, [index.length, 1], 'float32');
-    else if (pipeline.train.loss === 'categoricalCrossentropy') y = tf.cast(tf.oneHot(tf.tensor1d(index, 'int32'), data.classes.length), 'float32');
+    if (pipeline.task === 'binaryClassification')
+      y = tf.tensor2d(index, [index.length, 1], 'float32');
+    else if (pipeline.train.loss === 'categoricalCrossentropy')
+      y = tf.cast(tf.oneHot(tf.tensor1d(index, 'int32'), data.classes.length), 'float32');
     else y = tf.tensor2d(index, [index.length, 1], 'float32');
     return { x, y };
   });

@@ -20,7 +20,9 @@ export interface ArtifactContents {
  * Serialises a model the way `tf.io` does on the web (a `model.json` that stock
  * `tf.loadLayersModel` reads, plus one `weights.bin`), without tfjs-node.
  */
-export async function serializeModel(model: LayersModel): Promise<{ modelJson: string; weights: Uint8Array }> {
+export async function serializeModel(
+  model: LayersModel,
+): Promise<{ modelJson: string; weights: Uint8Array }> {
   let saved: tf.io.ModelArtifacts | undefined;
   await model.save(
     tf.io.withSaveHandler(async (artifacts) => {
@@ -53,7 +55,10 @@ function digest(bytes: Uint8Array | string): FileDigest {
  * Writes an artifact directory atomically (temporary directory, then rename): a crash never
  * leaves half an artifact, and the previous artifact stays until the new one is complete.
  */
-export async function saveArtifact(dir: string, contents: ArtifactContents): Promise<ArtifactManifest> {
+export async function saveArtifact(
+  dir: string,
+  contents: ArtifactContents,
+): Promise<ArtifactManifest> {
   const { modelJson, weights } = await serializeModel(contents.model);
   const files: Record<string, string | Uint8Array> = {
     'tokenizer.json': contents.tokenizerJson,
@@ -86,5 +91,7 @@ export function canonicalHash(value: unknown): string {
               .map((k) => [k, canonical((v as Record<string, unknown>)[k])]),
           )
         : v;
-  return createHash('sha256').update(JSON.stringify(canonical(value))).digest('hex');
+  return createHash('sha256')
+    .update(JSON.stringify(canonical(value)))
+    .digest('hex');
 }

@@ -3,7 +3,13 @@ import * as tf from '@tensorflow/tfjs-core';
 import { formatBackendInfo, initBackend, type BackendInfo } from '@seqpipe/backend';
 import { loadExamples } from '@seqpipe/data';
 import type { ArtifactManifest } from '@seqpipe/runtime';
-import { compileModel, modelSummary, totalParams, type LayerSummary, type Pipeline } from '@seqpipe/spec';
+import {
+  compileModel,
+  modelSummary,
+  totalParams,
+  type LayerSummary,
+  type Pipeline,
+} from '@seqpipe/spec';
 import { fitModel, type History, type TrainCallbacks } from './fit.js';
 import { prepareData, toTensors, type PreparedData } from './prepare-data.js';
 import { createProgressReporter, type ProgressStream } from './progress.js';
@@ -45,7 +51,10 @@ export interface TrainResult {
 }
 
 /** Trains a validated pipeline end to end and writes its artifact. Leaves no tensors behind. */
-export async function trainPipeline(pipeline: Pipeline, options: TrainPipelineOptions): Promise<TrainResult> {
+export async function trainPipeline(
+  pipeline: Pipeline,
+  options: TrainPipelineOptions,
+): Promise<TrainResult> {
   const log = options.log ?? (() => {});
   const backend = await initBackend(pipeline.backend);
   log(formatBackendInfo(backend));
@@ -101,7 +110,10 @@ export async function trainPipeline(pipeline: Pipeline, options: TrainPipelineOp
       manifest: {
         formatVersion: 1,
         name: pipeline.name,
-        task: pipeline.task === 'multiclassClassification' ? 'multiclassClassification' : 'binaryClassification',
+        task:
+          pipeline.task === 'multiclassClassification'
+            ? 'multiclassClassification'
+            : 'binaryClassification',
         pipelineHash: canonicalHash(pipeline),
         createdAt: new Date().toISOString(),
         preprocess: {

@@ -4,7 +4,10 @@ import { basename, dirname, join } from 'node:path';
 
 /** A sibling path in the same directory (same filesystem, so rename is atomic). */
 export function temporarySibling(path: string, tag = 'tmp'): string {
-  return join(dirname(path), `.${basename(path)}.${tag}-${process.pid}-${randomBytes(4).toString('hex')}`);
+  return join(
+    dirname(path),
+    `.${basename(path)}.${tag}-${process.pid}-${randomBytes(4).toString('hex')}`,
+  );
 }
 
 /** Writes a file so readers see the old content or the new, never half: temp file, then rename. */

@@ -27,7 +27,11 @@ export interface EvaluateFlags {
  * Scores the artifact on the pipeline's held-out splits (re-created from the same data and
  * seed as in training) and writes `metrics.json`. Returns everything a report shows.
  */
-export async function evaluateCommand(loaded: LoadedPipeline, flags: EvaluateFlags, io: CliIo): Promise<ReportInput> {
+export async function evaluateCommand(
+  loaded: LoadedPipeline,
+  flags: EvaluateFlags,
+  io: CliIo,
+): Promise<ReportInput> {
   const { pipeline } = loaded;
   const artifactDir = artifactDirFor(pipeline.name, io.cwd, flags.artifact);
   const classifier = await openArtifact(artifactDir);
@@ -38,7 +42,10 @@ export async function evaluateCommand(loaded: LoadedPipeline, flags: EvaluateFla
       );
     }
     const record = await readTrainingRecord(artifactDir);
-    const examples = await loadExamples(pipeline.data, { baseDir: loaded.baseDir, file: loaded.file });
+    const examples = await loadExamples(pipeline.data, {
+      baseDir: loaded.baseDir,
+      file: loaded.file,
+    });
     const data = prepareData(pipeline, examples, loaded.file);
     const score = async (split: readonly Example[]): Promise<ClassificationMetrics | undefined> => {
       if (split.length === 0) return undefined;

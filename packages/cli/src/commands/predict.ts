@@ -7,7 +7,11 @@ export async function openArtifact(dir: string): Promise<TextClassifier> {
   return loadArtifact(directoryReader(dir));
 }
 
-export async function predictTexts(dir: string, texts: readonly string[], io: CliIo): Promise<Prediction[]> {
+export async function predictTexts(
+  dir: string,
+  texts: readonly string[],
+  io: CliIo,
+): Promise<Prediction[]> {
   if (texts.length === 0) {
     throw new SeqpipeError(
       'SEQPIPE_USAGE',
@@ -24,12 +28,19 @@ export async function predictTexts(dir: string, texts: readonly string[], io: Cl
   }
 }
 
-export function printPredictions(predictions: readonly Prediction[], labels: readonly string[], io: CliIo): void {
+export function printPredictions(
+  predictions: readonly Prediction[],
+  labels: readonly string[],
+  io: CliIo,
+): void {
   const width = Math.min(48, Math.max(...predictions.map((p) => p.text.length)) + 2);
   io.stdout.write('predictions:\n');
   for (const p of predictions) {
     const quoted = JSON.stringify(p.text);
-    const scores = labels.length === 2 ? `p(${labels[1]}) = ${(p.scores[1] ?? 0).toFixed(4)}` : `p = ${p.confidence.toFixed(4)}`;
+    const scores =
+      labels.length === 2
+        ? `p(${labels[1]}) = ${(p.scores[1] ?? 0).toFixed(4)}`
+        : `p = ${p.confidence.toFixed(4)}`;
     io.stdout.write(`  ${quoted.padEnd(width)} → ${p.label.padEnd(10)} ${scores}\n`);
   }
 }

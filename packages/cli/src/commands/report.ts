@@ -1,7 +1,12 @@
 import { readFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { SeqpipeError } from '@seqpipe/errors';
-import { parseMetricsDocument, renderMarkdownReport, reportInputFromMetricsDocument, type ReportInput } from '@seqpipe/eval';
+import {
+  parseMetricsDocument,
+  renderMarkdownReport,
+  reportInputFromMetricsDocument,
+  type ReportInput,
+} from '@seqpipe/eval';
 import { writeFileAtomic } from '@seqpipe/train';
 import { reportDirFor } from '../artifact-files.js';
 import type { CliIo } from '../io.js';

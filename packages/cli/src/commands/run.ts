@@ -12,6 +12,10 @@ export async function runCommand(loaded: LoadedPipeline, io: CliIo): Promise<voi
   const evaluated = await evaluateCommand(loaded, {}, io);
   await reportCommand(loaded, {}, io, evaluated);
   if (loaded.pipeline.evaluate.examples.length > 0) {
-    await predictTexts(artifactDirFor(loaded.pipeline.name, io.cwd), loaded.pipeline.evaluate.examples, io);
+    await predictTexts(
+      artifactDirFor(loaded.pipeline.name, io.cwd),
+      loaded.pipeline.evaluate.examples,
+      io,
+    );
   }
 }

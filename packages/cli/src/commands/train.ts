@@ -8,7 +8,11 @@ export interface TrainFlags {
   readonly out?: string | undefined;
 }
 
-export async function runTraining(loaded: LoadedPipeline, flags: TrainFlags, io: CliIo): Promise<TrainResult> {
+export async function runTraining(
+  loaded: LoadedPipeline,
+  flags: TrainFlags,
+  io: CliIo,
+): Promise<TrainResult> {
   const artifactDir = artifactDirFor(loaded.pipeline.name, io.cwd, flags.out);
   const result = await trainPipeline(loaded.pipeline, {
     baseDir: loaded.baseDir,
