@@ -1,1 +1,4 @@
-export {};
+export { initBackend } from './init-backend.js';
+export { formatBackendInfo } from './backend-info.js';
+export type { BackendInfo, BackendOptions } from './backend-info.js';
+export { backendMatrix } from './backend-matrix.js';

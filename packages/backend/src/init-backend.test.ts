@@ -1,0 +1,167 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { getThreadsCount } from '@tensorflow/tfjs-backend-wasm';
+import { isSeqpipeError } from '@seqpipe/errors';
+import { availableParallelism } from 'node:os';
+import { describe, expect, it } from 'vitest';
+import { backendMatrix, formatBackendInfo, initBackend, type BackendInfo } from './index.js';
+import { maxAbsDiff, seededValues } from './test-support/run-on-backend.js';
+
+const AUTO_THREADS = Math.min(2, availableParallelism());
+
+async function expectSeqpipeError(promise: Promise<unknown>, code: string): Promise<Error> {
+  const error = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(isSeqpipeError(error), String(error)).toBe(true);
+  expect((error as { code: string }).code).toBe(code);
+  return error as Error;
+}
+
+/** `[m, k] @ [k, n]` computed in float64 JavaScript, for checking big products. */
+function referenceMatMul(a: number[], b: number[], m: number, k: number, n: number): number[] {
+  const out = new Array<number>(m * n).fill(0);
+  for (let i = 0; i < m; i++) {
+    for (let p = 0; p < k; p++) {
+      const aip = a[i * k + p] as number;
+      for (let j = 0; j < n; j++)
+        out[i * n + j] = (out[i * n + j] as number) + aip * (b[p * n + j] as number);
+    }
+  }
+  return out;
+}
+
+describe('initBackend', () => {
+  it('defaults to wasm with SIMD and threads, and formats the info', async () => {
+    const info = await initBackend();
+    expect(info).toEqual<BackendInfo>({
+      backend: 'wasm',
+      simd: true,
+      threads: AUTO_THREADS,
+      tfjsVersion: '4.22.0',
+    });
+    expect(info.threads).toBeGreaterThanOrEqual(1);
+    expect(tf.getBackend()).toBe('wasm');
+    expect(getThreadsCount()).toBe(info.threads);
+    expect(formatBackendInfo(info)).toBe(
+      `backend: wasm (SIMD on, ${AUTO_THREADS} thread${AUTO_THREADS === 1 ? '' : 's'}) · tfjs 4.22.0`,
+    );
+  });
+
+  it('adds no process-wide uncaughtException / unhandledRejection handlers', async () => {
+    expect(
+      process.listeners('unhandledRejection').some((l) => String(l).includes('throw reason')),
+    ).toBe(false);
+    expect(
+      process.listeners('uncaughtException').some((l) => String(l).includes('ExitStatus')),
+    ).toBe(false);
+  });
+
+  it('computes a large matMul correctly on 2 threads', async () => {
+    const info = await initBackend({ threads: 2 });
+    expect(info.threads).toBe(2);
+    expect(info.fallbackReason).toBeUndefined();
+    const [m, k, n] = [192, 256, 160];
+    const a = seededValues(m * k, 1);
+    const b = seededValues(k * n, 2);
+    const got = tf.tidy(() =>
+      Array.from(tf.matMul(tf.tensor2d(a, [m, k]), tf.tensor2d(b, [k, n])).dataSync()),
+    );
+    expect(maxAbsDiff(got, referenceMatMul(a, b, m, k, n))).toBeLessThan(1e-4);
+  });
+
+  it('repeats cheaply with the same options (auto and its resolved count are the same)', async () => {
+    const first = await initBackend({ type: 'wasm', threads: 'auto', simd: true });
+    const t0 = performance.now();
+    const again = await initBackend({ threads: AUTO_THREADS });
+    expect(performance.now() - t0).toBeLessThan(50);
+    expect(again).toEqual(first);
+  });
+
+  it('switches between cpu and wasm, keeping tensors usable on both', async () => {
+    const wasmInfo = await initBackend();
+    const x = tf.tensor1d([1, 2, 3]);
+    const cpuInfo = await initBackend({ type: 'cpu' });
+    expect(cpuInfo).toEqual({ backend: 'cpu', simd: false, threads: 1, tfjsVersion: '4.22.0' });
+    expect(formatBackendInfo(cpuInfo)).toBe('backend: cpu · tfjs 4.22.0');
+    expect(tf.getBackend()).toBe('cpu');
+    const y = tf.mul(x, 2);
+    expect(await initBackend()).toEqual(wasmInfo);
+    expect(tf.getBackend()).toBe('wasm');
+    expect(tf.tidy(() => Array.from(tf.add(x, y).dataSync()))).toEqual([3, 6, 9]);
+    tf.dispose([x, y]);
+    expect(tf.memory().numTensors).toBe(0);
+  });
+
+  it('re-creates wasm with another configuration only when it holds no tensors', async () => {
+    await initBackend({ threads: 2 });
+    const held = tf.tensor1d([1]);
+    const error = await expectSeqpipeError(
+      initBackend({ threads: 1 }),
+      'SEQPIPE_BACKEND_UNAVAILABLE',
+    );
+    expect(error.message).toMatch(/holds \d+ tensor/);
+    expect(tf.getBackend()).toBe('wasm'); // still the old, working backend
+    expect(held.dataSync()[0]).toBe(1);
+    held.dispose();
+
+    const single = await initBackend({ threads: 1 });
+    expect(single).toEqual({ backend: 'wasm', simd: true, threads: 1, tfjsVersion: '4.22.0' });
+    expect(getThreadsCount()).toBe(1);
+    const noSimd = await initBackend({ threads: 1, simd: false });
+    expect(noSimd).toEqual({ backend: 'wasm', simd: false, threads: 1, tfjsVersion: '4.22.0' });
+    expect(tf.tidy(() => tf.matMul(tf.ones([2, 3]), tf.ones([3, 2])).dataSync()[0])).toBe(3);
+
+    const fallback = await initBackend({ threads: 2, simd: false });
+    expect(fallback.threads).toBe(1);
+    expect(fallback.fallbackReason).toMatch(/needs SIMD/);
+    expect(formatBackendInfo(fallback)).toMatch(
+      /^backend: wasm \(SIMD off, 1 thread\) · tfjs 4\.22\.0 · fallback: /,
+    );
+
+    const back = await initBackend({ threads: 2 });
+    expect(back.threads).toBe(2);
+    expect(getThreadsCount()).toBe(2);
+  });
+
+  it('rejects invalid options with SEQPIPE_USAGE and every issue', async () => {
+    const bad = { type: 'gpu', threads: 0, simd: 'yes', thread: 2 } as unknown as Parameters<
+      typeof initBackend
+    >[0];
+    const error = await expectSeqpipeError(initBackend(bad), 'SEQPIPE_USAGE');
+    const issues = (error as unknown as { issues: Array<{ path: string }> }).issues;
+    expect(issues.map((i) => i.path).sort()).toEqual(['/simd', '/thread', '/threads', '/type']);
+    expect(error.message).toContain(
+      '/type: unknown backend type; expected "wasm" or "cpu"; received "gpu"',
+    );
+    await expectSeqpipeError(initBackend({ threads: 1.5 }), 'SEQPIPE_USAGE');
+    // A rejected call does not poison later ones.
+    expect((await initBackend({ type: 'cpu' })).backend).toBe('cpu');
+  });
+});
+
+describe('backendMatrix', () => {
+  it('lists the cpu reference first, then wasm, and each initializes', async () => {
+    expect(backendMatrix()).toEqual([{ type: 'cpu' }, { type: 'wasm' }]);
+    for (const options of backendMatrix()) {
+      expect((await initBackend(options)).backend).toBe(options.type);
+    }
+  });
+});
+
+describe('formatBackendInfo', () => {
+  it('renders thread counts and fallbacks', () => {
+    expect(
+      formatBackendInfo({ backend: 'wasm', simd: true, threads: 1, tfjsVersion: '4.22.0' }),
+    ).toBe('backend: wasm (SIMD on, 1 thread) · tfjs 4.22.0');
+    expect(
+      formatBackendInfo({
+        backend: 'wasm',
+        simd: true,
+        threads: 1,
+        tfjsVersion: '4.22.0',
+        fallbackReason: 'no workers',
+      }),
+    ).toBe('backend: wasm (SIMD on, 1 thread) · tfjs 4.22.0 · fallback: no workers');
+  });
+});

@@ -1,0 +1,338 @@
+import type * as NodeOs from 'node:os';
+import * as tf from '@tensorflow/tfjs-core';
+import '@tensorflow/tfjs-backend-cpu';
+import { BackendWasm, getThreadsCount, setThreadsCount } from '@tensorflow/tfjs-backend-wasm';
+import { SeqpipeError, describeValue, formatIssue, type Issue } from '@seqpipe/errors';
+import type { BackendInfo, BackendOptions } from './backend-info.js';
+import { detectRuntime, importNodeBuiltin, type JsRuntime } from './js-runtime.js';
+import { restoreProcessListeners, snapshotProcessListeners } from './process-listeners.js';
+import { registerChainedOps } from './register-chained-ops.js';
+import { registerWasmKernelFixes } from './kernels/register-wasm-kernels.js';
+import { backendState, type BackendFactory } from './backend-state.js';
+
+/** tfjs-backend-wasm registers 'wasm' with priority 2 (above cpu); seqpipe keeps that. */
+const WASM_PRIORITY = 2;
+/** tfjs-backend-wasm's C side caps its XNNPACK pool at 8 threads. */
+const MAX_WASM_THREADS = 8;
+/** `threads: 'auto'` asks for at most this many (more rarely pays off for seqpipe's models). */
+const AUTO_THREADS_MAX = 2;
+
+interface NormalizedOptions {
+  type: 'wasm' | 'cpu';
+  threads: 'auto' | number;
+  simd: boolean;
+}
+
+/** What the wasm backend will be asked to be, after checking what the runtime offers. */
+interface WasmPlan {
+  /** Identifies the request (not the outcome): same key = same backend, no re-init. */
+  key: string;
+  simd: boolean;
+  /** Target thread count (1 = the single-thread build). */
+  threads: number;
+  reasons: string[];
+}
+
+/** Filled in by the backend factory while tfjs initializes 'wasm'. */
+interface WasmOutcome {
+  simd: boolean;
+  reasons: string[];
+  error?: unknown;
+}
+
+let simdSupported: boolean | undefined;
+
+const OPTION_KEYS = new Set(['type', 'threads', 'simd']);
+
+function normalizeOptions(options: unknown): NormalizedOptions {
+  const issues: Issue[] = [];
+  if (typeof options !== 'object' || options === null || Array.isArray(options)) {
+    throw new SeqpipeError(
+      'SEQPIPE_USAGE',
+      `initBackend: options must be an object like { type: 'wasm' }; received ${describeValue(options)}.`,
+    );
+  }
+  const o = options as Record<string, unknown>;
+  for (const key of Object.keys(o)) {
+    if (!OPTION_KEYS.has(key)) {
+      issues.push({
+        path: `/${key}`,
+        message: 'unknown backend option',
+        hint: 'known options: type, threads, simd',
+      });
+    }
+  }
+  const type = o['type'] ?? 'wasm';
+  if (type !== 'wasm' && type !== 'cpu') {
+    issues.push({
+      path: '/type',
+      message: 'unknown backend type',
+      expected: '"wasm" or "cpu"',
+      received: describeValue(type),
+    });
+  }
+  const threads = o['threads'] ?? 'auto';
+  if (threads !== 'auto' && !(Number.isInteger(threads) && (threads as number) >= 1)) {
+    issues.push({
+      path: '/threads',
+      message: 'invalid thread count',
+      expected: '"auto" or an integer >= 1',
+      received: describeValue(threads),
+    });
+  }
+  const simd = o['simd'] ?? true;
+  if (typeof simd !== 'boolean') {
+    issues.push({
+      path: '/simd',
+      message: 'simd must be a boolean',
+      expected: 'true or false',
+      received: describeValue(simd),
+    });
+  }
+  if (issues.length > 0) {
+    throw new SeqpipeError(
+      'SEQPIPE_USAGE',
+      `initBackend: invalid options: ${issues.map(formatIssue).join('; ')}`,
+      { issues },
+    );
+  }
+  return {
+    type: type as NormalizedOptions['type'],
+    threads: threads as NormalizedOptions['threads'],
+    simd: simd as boolean,
+  };
+}
+
+function errorMessage(error: unknown): string {
+  if (error instanceof Error) return error.message;
+  if (typeof error === 'object' && error !== null && 'message' in error) {
+    return String((error as { message: unknown }).message);
+  }
+  return String(error);
+}
+
+/** The same probe tfjs uses: a tiny module with one SIMD instruction. */
+function detectSimd(): boolean {
+  try {
+    return WebAssembly.validate(
+      new Uint8Array([
+        0, 97, 115, 109, 1, 0, 0, 0, 1, 4, 1, 96, 0, 0, 3, 2, 1, 0, 10, 9, 1, 7, 0, 65, 0, 253, 15,
+        26, 11,
+      ]),
+    );
+  } catch {
+    return false;
+  }
+}
+
+async function logicalCores(runtime: JsRuntime): Promise<number> {
+  if (runtime === 'node') {
+    const os = await importNodeBuiltin<typeof NodeOs>('node:os');
+    return typeof os.availableParallelism === 'function'
+      ? os.availableParallelism()
+      : os.cpus().length;
+  }
+  const nav = (globalThis as { navigator?: { hardwareConcurrency?: number } }).navigator;
+  return Math.max(1, nav?.hardwareConcurrency ?? 1);
+}
+
+/** Why this runtime cannot run the threaded build, or undefined when it can. */
+function threadsUnavailableReason(runtime: JsRuntime, simd: boolean): string | undefined {
+  if (!simd) return 'the threaded WASM build needs SIMD; running single-threaded';
+  if (runtime === 'node') return undefined;
+  if (runtime === 'browser') {
+    const g = globalThis as { crossOriginIsolated?: boolean };
+    if (typeof SharedArrayBuffer === 'undefined' || g.crossOriginIsolated !== true) {
+      return 'SharedArrayBuffer is unavailable (serve the page cross-origin isolated with COOP/COEP headers); running single-threaded';
+    }
+    return undefined;
+  }
+  return `WASM threads are wired up for Node.js and browsers only, not ${runtime}; running single-threaded`;
+}
+
+async function planWasm(options: NormalizedOptions, runtime: JsRuntime): Promise<WasmPlan> {
+  simdSupported ??= detectSimd();
+  const reasons: string[] = [];
+  let simd = options.simd;
+  if (simd && !simdSupported) {
+    simd = false;
+    reasons.push('this runtime has no WebAssembly SIMD');
+  }
+  const target =
+    options.threads === 'auto'
+      ? Math.min(AUTO_THREADS_MAX, await logicalCores(runtime))
+      : options.threads;
+  let threads = target;
+  if (threads > MAX_WASM_THREADS) {
+    threads = MAX_WASM_THREADS;
+    reasons.push(`tfjs-backend-wasm runs at most ${MAX_WASM_THREADS} threads`);
+  }
+  if (threads > 1) {
+    const why = threadsUnavailableReason(runtime, simd);
+    if (why !== undefined) {
+      threads = 1;
+      reasons.push(why);
+    }
+  }
+  return { key: `simd=${options.simd};threads=${target}`, simd, threads, reasons };
+}
+
+function requireStockFactory(): BackendFactory {
+  const { stockWasmFactory } = backendState();
+  if (stockWasmFactory === undefined) {
+    throw new Error('tfjs-backend-wasm did not register its backend factory');
+  }
+  return stockWasmFactory;
+}
+
+/** tfjs' own loader: the single-thread build (SIMD or not), or threads where tfjs allows them. */
+async function stockWasmBackend(simd: boolean, threads: number): Promise<tf.KernelBackend> {
+  tf.env().set('WASM_HAS_SIMD_SUPPORT', simd);
+  tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', threads > 1);
+  setThreadsCount(threads);
+  return requireStockFactory()();
+}
+
+async function createWasmBackend(
+  plan: WasmPlan,
+  runtime: JsRuntime,
+  outcome: WasmOutcome,
+): Promise<tf.KernelBackend> {
+  if (plan.threads > 1) {
+    try {
+      if (runtime === 'node') {
+        const { loadThreadedWasmModule } = await import('./node-threaded-wasm.js');
+        const module = await loadThreadedWasmModule(plan.threads);
+        setThreadsCount(plan.threads);
+        try {
+          return new BackendWasm(module);
+        } catch (error) {
+          (module as { PThread?: { terminateAllThreads(): void } }).PThread?.terminateAllThreads();
+          throw error;
+        }
+      }
+      return await stockWasmBackend(true, plan.threads);
+    } catch (error) {
+      outcome.reasons.push(
+        `threaded WASM failed to start (${errorMessage(error)}); running single-threaded`,
+      );
+    }
+  }
+  try {
+    return await stockWasmBackend(plan.simd, 1);
+  } catch (error) {
+    outcome.error = error;
+    throw error;
+  }
+}
+
+function wasmBackendInstance(): tf.KernelBackend | undefined {
+  return tf.engine().registry['wasm'];
+}
+
+async function initWasm(options: NormalizedOptions): Promise<BackendInfo> {
+  const state = backendState();
+  state.stockWasmFactory ??= tf.findBackendFactory('wasm') ?? undefined;
+  registerWasmKernelFixes();
+  const runtime = detectRuntime();
+  const plan = await planWasm(options, runtime);
+
+  if (state.wasm?.key === plan.key && wasmBackendInstance() !== undefined) {
+    if (tf.getBackend() !== 'wasm' && !(await tf.setBackend('wasm'))) {
+      throw new SeqpipeError(
+        'SEQPIPE_BACKEND_UNAVAILABLE',
+        'Could not switch back to the WASM backend.',
+      );
+    }
+    return { ...state.wasm.info };
+  }
+
+  const existing = wasmBackendInstance();
+  if (existing !== undefined) {
+    const held = existing.numDataIds();
+    if (held > 0) {
+      const running = state.wasm === undefined ? 'tfjs defaults' : state.wasm.key;
+      throw new SeqpipeError(
+        'SEQPIPE_BACKEND_UNAVAILABLE',
+        `initBackend: the WASM backend already runs with ${running} and holds ${held} tensor(s), ` +
+          `so it cannot be re-created with ${plan.key}. Dispose every tensor and model first ` +
+          `(tf.disposeVariables(), model.dispose()), or use one WASM configuration per process.`,
+      );
+    }
+  }
+  if (tf.engine().registryFactory['wasm'] !== undefined) tf.removeBackend('wasm');
+
+  const outcome: WasmOutcome = { simd: plan.simd, reasons: [...plan.reasons] };
+  tf.registerBackend('wasm', () => createWasmBackend(plan, runtime, outcome), WASM_PRIORITY);
+  const listeners = snapshotProcessListeners();
+  let ok: boolean;
+  try {
+    ok = await tf.setBackend('wasm');
+  } finally {
+    restoreProcessListeners(listeners);
+  }
+  if (!ok) {
+    state.wasm = undefined;
+    throw new SeqpipeError(
+      'SEQPIPE_BACKEND_UNAVAILABLE',
+      `initBackend: the WASM backend failed to start (${errorMessage(outcome.error)}). ` +
+        `Check that @tensorflow/tfjs-backend-wasm's .wasm files are reachable (setWasmPaths in ` +
+        `browsers and bundles), or run with { type: 'cpu' }.`,
+      { cause: outcome.error },
+    );
+  }
+  const threads = getThreadsCount();
+  if (threads < plan.threads && outcome.reasons.length === 0) {
+    outcome.reasons.push(`asked for ${plan.threads} threads, XNNPACK runs ${threads}`);
+  }
+  const info: BackendInfo = {
+    backend: 'wasm',
+    simd: outcome.simd,
+    threads,
+    tfjsVersion: tf.version_core,
+  };
+  if (outcome.reasons.length > 0) info.fallbackReason = outcome.reasons.join('; ');
+  state.wasm = { key: plan.key, info };
+  return { ...info };
+}
+
+async function initBackendNow(options: unknown): Promise<BackendInfo> {
+  const normalized = normalizeOptions(options);
+  registerChainedOps();
+  if (normalized.type === 'cpu') {
+    if (!(await tf.setBackend('cpu'))) {
+      throw new SeqpipeError(
+        'SEQPIPE_BACKEND_UNAVAILABLE',
+        'initBackend: the cpu backend failed to start.',
+      );
+    }
+    // The cpu backend's first write prints an ad for tfjs-node, which cannot install here.
+    const cpu = tf.engine().registry['cpu'] as { firstUse?: boolean } | undefined;
+    if (cpu !== undefined) cpu.firstUse = false;
+    return { backend: 'cpu', simd: false, threads: 1, tfjsVersion: tf.version_core };
+  }
+  return initWasm(normalized);
+}
+
+/**
+ * Makes a TensorFlow.js backend ready and the active one, and says what it got.
+ *
+ * - `type: 'wasm'` (default): SIMD build; worker threads where the runtime allows (Node.js via
+ *   seqpipe's loader, browsers when cross-origin isolated); `threads: 'auto'` = min(2, cores),
+ *   `threads: 1` = the single-thread build. If threads cannot start, it runs on one thread and
+ *   says why in `fallbackReason` (never throws for that). Also registers seqpipe's wasm
+ *   kernel fixes and the chained tensor methods tfjs-layers needs.
+ * - `type: 'cpu'`: the plain JavaScript backend (reference for tests).
+ *
+ * Calls are serialized. Repeating a call with the same options is cheap (it only re-activates
+ * the backend). Switching between 'cpu' and 'wasm' is always allowed; both stay registered.
+ * Asking for a different WASM configuration (threads/simd) re-creates the WASM backend when it
+ * holds no tensors, and otherwise throws `SEQPIPE_BACKEND_UNAVAILABLE`. Invalid options throw
+ * `SEQPIPE_USAGE`; a WASM backend that cannot start at all throws `SEQPIPE_BACKEND_UNAVAILABLE`.
+ */
+export function initBackend(options: BackendOptions = {}): Promise<BackendInfo> {
+  const state = backendState();
+  const run = state.queue.then(() => initBackendNow(options));
+  state.queue = run.catch(() => undefined);
+  return run;
+}

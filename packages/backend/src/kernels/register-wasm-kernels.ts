@@ -1,0 +1,30 @@
+import { getKernel, registerKernel, unregisterKernel } from '@tensorflow/tfjs-core';
+import type { KernelConfig } from '@tensorflow/tfjs-core';
+import { backendState } from '../backend-state.js';
+import { batchMatMulConfig } from './batch-mat-mul.js';
+import { fusedMatMulConfig } from './fused-mat-mul.js';
+import { unsortedSegmentSumConfig } from './unsorted-segment-sum.js';
+
+/** Kernels seqpipe adds to or replaces on 'wasm', by name. */
+export const WASM_KERNEL_FIXES = ['UnsortedSegmentSum', 'BatchMatMul', '_FusedMatMul'] as const;
+
+function replaceKernel(config: KernelConfig): void {
+  if (getKernel(config.kernelName, config.backendName) !== undefined) {
+    unregisterKernel(config.kernelName, config.backendName);
+  }
+  registerKernel(config);
+}
+
+/**
+ * Registers seqpipe's wasm kernel fixes: `UnsortedSegmentSum` (missing), `BatchMatMul` and
+ * `_FusedMatMul` (transposed and batched operands routed to XNNPACK; fused bias fixed).
+ * Idempotent; call before the wasm backend initializes so the setup functions run.
+ */
+export function registerWasmKernelFixes(): void {
+  const state = backendState();
+  if (state.kernelsRegistered) return;
+  // Build the configs first: they capture the stock kernels they delegate to.
+  const configs = [unsortedSegmentSumConfig, batchMatMulConfig(), fusedMatMulConfig()];
+  for (const config of configs) replaceKernel(config);
+  state.kernelsRegistered = true;
+}
