@@ -1,3 +1,5 @@
+import type { WasmSource } from './wasm-source.js';
+
 /** Which TensorFlow.js backend to run on, and how. Every field is optional. */
 export interface BackendOptions {
   /** `'wasm'` (default): XNNPACK kernels in WebAssembly. `'cpu'`: plain JavaScript kernels. */
@@ -6,6 +8,11 @@ export interface BackendOptions {
   threads?: 'auto' | number;
   /** Use the SIMD build of the WASM backend (default `true`). */
   simd?: boolean;
+  /**
+   * Where the WASM binary comes from, when not beside tfjs-backend-wasm's JavaScript: a folder
+   * URL (browsers), a compiled module (Cloudflare workerd) or bytes (bundles). Default: the package.
+   */
+  wasm?: WasmSource;
 }
 
 /** What {@link initBackend} actually got, to print in logs and store in run artifacts. */

@@ -1,7 +1,12 @@
 import type * as NodeOs from 'node:os';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
-import { BackendWasm, getThreadsCount, setThreadsCount } from '@tensorflow/tfjs-backend-wasm';
+import {
+  BackendWasm,
+  getThreadsCount,
+  setThreadsCount,
+  setWasmPaths,
+} from '@tensorflow/tfjs-backend-wasm';
 import { SeqpipeError, describeValue, formatIssue, type Issue } from '@seqpipe/errors';
 import type { BackendInfo, BackendOptions } from './backend-info.js';
 import { detectRuntime, importNodeBuiltin, type JsRuntime } from './js-runtime.js';
@@ -9,6 +14,13 @@ import { restoreProcessListeners, snapshotProcessListeners } from './process-lis
 import { registerChainedOps } from './register-chained-ops.js';
 import { registerWasmKernelFixes } from './kernels/register-wasm-kernels.js';
 import { backendState, type BackendFactory } from './backend-state.js';
+import {
+  describeWasmSource,
+  instantiateWasmFrom,
+  wasmUrlPrefix,
+  type WasmFactory,
+  type WasmSource,
+} from './wasm-source.js';
 
 /** tfjs-backend-wasm registers 'wasm' with priority 2 (above cpu); seqpipe keeps that. */
 const WASM_PRIORITY = 2;
@@ -21,6 +33,7 @@ interface NormalizedOptions {
   type: 'wasm' | 'cpu';
   threads: 'auto' | number;
   simd: boolean;
+  wasm?: WasmSource | undefined;
 }
 
 /** What the wasm backend will be asked to be, after checking what the runtime offers. */
@@ -31,6 +44,8 @@ interface WasmPlan {
   /** Target thread count (1 = the single-thread build). */
   threads: number;
   reasons: string[];
+  /** Where the binary comes from; undefined: beside tfjs-backend-wasm's JavaScript. */
+  source?: WasmSource | undefined;
 }
 
 /** Filled in by the backend factory while tfjs initializes 'wasm'. */
@@ -42,7 +57,7 @@ interface WasmOutcome {
 
 let simdSupported: boolean | undefined;
 
-const OPTION_KEYS = new Set(['type', 'threads', 'simd']);
+const OPTION_KEYS = new Set(['type', 'threads', 'simd', 'wasm']);
 
 function normalizeOptions(options: unknown): NormalizedOptions {
   const issues: Issue[] = [];
@@ -58,7 +73,7 @@ function normalizeOptions(options: unknown): NormalizedOptions {
       issues.push({
         path: `/${key}`,
         message: 'unknown backend option',
-        hint: 'known options: type, threads, simd',
+        hint: 'known options: type, threads, simd, wasm',
       });
     }
   }
@@ -89,6 +104,16 @@ function normalizeOptions(options: unknown): NormalizedOptions {
       received: describeValue(simd),
     });
   }
+  const wasm = o['wasm'];
+  if (wasm !== undefined && !isWasmSource(wasm)) {
+    issues.push({
+      path: '/wasm',
+      message: 'invalid WASM source',
+      expected:
+        '{ url } (a folder serving tfjs-backend-wasm*.wasm), { module: WebAssembly.Module, simd } or { bytes: Uint8Array, simd }',
+      received: describeValue(wasm),
+    });
+  }
   if (issues.length > 0) {
     throw new SeqpipeError(
       'SEQPIPE_USAGE',
@@ -100,7 +125,24 @@ function normalizeOptions(options: unknown): NormalizedOptions {
     type: type as NormalizedOptions['type'],
     threads: threads as NormalizedOptions['threads'],
     simd: simd as boolean,
+    wasm: wasm as WasmSource | undefined,
   };
+}
+
+function isWasmSource(value: unknown): value is WasmSource {
+  if (typeof value !== 'object' || value === null) return false;
+  const v = value as Record<string, unknown>;
+  if ('url' in v) return typeof v['url'] === 'string' || v['url'] instanceof URL;
+  if (typeof v['simd'] !== 'boolean') return false;
+  if ('module' in v) return v['module'] instanceof WebAssembly.Module;
+  return v['bytes'] instanceof Uint8Array;
+}
+
+/** The caller's compiled module or bytes, when it gave one (not a URL). */
+function heldBinary(
+  source: WasmSource | undefined,
+): Exclude<WasmSource, { readonly url: string | URL }> | undefined {
+  return source !== undefined && !('url' in source) ? source : undefined;
 }
 
 function errorMessage(error: unknown): string {
@@ -158,6 +200,11 @@ async function planWasm(options: NormalizedOptions, runtime: JsRuntime): Promise
     simd = false;
     reasons.push('this runtime has no WebAssembly SIMD');
   }
+  const held = heldBinary(options.wasm);
+  if (held !== undefined && simd !== held.simd) {
+    if (simd) reasons.push('the given WASM binary is the non-SIMD build');
+    simd = held.simd;
+  }
   const target =
     options.threads === 'auto'
       ? Math.min(AUTO_THREADS_MAX, await logicalCores(runtime))
@@ -167,6 +214,10 @@ async function planWasm(options: NormalizedOptions, runtime: JsRuntime): Promise
     threads = MAX_WASM_THREADS;
     reasons.push(`tfjs-backend-wasm runs at most ${MAX_WASM_THREADS} threads`);
   }
+  if (threads > 1 && held !== undefined) {
+    threads = 1;
+    reasons.push('a WASM module or bytes given in `wasm` run the single-thread build');
+  }
   if (threads > 1) {
     const why = threadsUnavailableReason(runtime, simd);
     if (why !== undefined) {
@@ -174,7 +225,8 @@ async function planWasm(options: NormalizedOptions, runtime: JsRuntime): Promise
       reasons.push(why);
     }
   }
-  return { key: `simd=${options.simd};threads=${target}`, simd, threads, reasons };
+  const key = `simd=${options.simd};threads=${target};wasm=${describeWasmSource(options.wasm)}`;
+  return { key, simd, threads, reasons, source: options.wasm };
 }
 
 function requireStockFactory(): BackendFactory {
@@ -198,9 +250,21 @@ async function createWasmBackend(
   runtime: JsRuntime,
   outcome: WasmOutcome,
 ): Promise<tf.KernelBackend> {
+  const held = heldBinary(plan.source);
+  if (held !== undefined) {
+    try {
+      return await heldWasmBackend(held);
+    } catch (error) {
+      outcome.error = error;
+      throw error;
+    }
+  }
+  if (plan.source !== undefined && 'url' in plan.source) {
+    setWasmPaths(wasmUrlPrefix(plan.source.url));
+  }
   if (plan.threads > 1) {
     try {
-      if (runtime === 'node') {
+      if (runtime === 'node' && plan.source === undefined) {
         const { loadThreadedWasmModule } = await import('./node-threaded-wasm.js');
         const module = await loadThreadedWasmModule(plan.threads);
         setThreadsCount(plan.threads);
@@ -224,6 +288,20 @@ async function createWasmBackend(
     outcome.error = error;
     throw error;
   }
+}
+
+/** The single-thread build on a module or bytes the caller holds (workerd, bundles). */
+async function heldWasmBackend(
+  held: Exclude<WasmSource, { readonly url: string | URL }>,
+): Promise<tf.KernelBackend> {
+  const imported =
+    (await import('@tensorflow/tfjs-backend-wasm/wasm-out/tfjs-backend-wasm.js')) as {
+      default?: unknown;
+    };
+  const factory = (imported.default ?? imported) as WasmFactory;
+  const module = await instantiateWasmFrom(factory, held);
+  setThreadsCount(1);
+  return new BackendWasm(module as unknown as ConstructorParameters<typeof BackendWasm>[0]);
 }
 
 function wasmBackendInstance(): tf.KernelBackend | undefined {
