@@ -38,7 +38,9 @@ describe('initBackend with a WASM binary the caller holds', () => {
     });
     expect(product()).toEqual([4, 5, 10, 11]);
 
-    const module = await WebAssembly.compile(await binary('tfjs-backend-wasm.wasm'));
+    const module = await WebAssembly.compile(
+      (await binary('tfjs-backend-wasm.wasm')) as Uint8Array<ArrayBuffer>,
+    );
     const before = tf.memory().numTensors;
     const fromModule = await initBackend({
       threads: 1,
