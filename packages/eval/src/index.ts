@@ -14,7 +14,9 @@ export type {
   LayerSummary,
   ModelSummary,
   PipelineSummary,
+  PredictionSet,
   ReportInput,
+  ScoredExample,
   SplitMetrics,
   TrainingSummary,
 } from './report-input.js';
@@ -29,3 +31,29 @@ export { parseMetricsDocument } from './parse-metrics-document.js';
 export { renderMarkdownReport } from './markdown-report.js';
 export { escapeMarkdownCell } from './markdown-table.js';
 export { formatMetricsLine } from './format-metrics-line.js';
+export {
+  calibration,
+  precisionRecallCurve,
+  rocCurve,
+  thresholdTable,
+} from './classification-curves.js';
+export type {
+  Calibration,
+  CalibrationBin,
+  PrCurve,
+  PrPoint,
+  RocCurve,
+  RocPoint,
+  ThresholdRow,
+} from './classification-curves.js';
+export {
+  analyzeClassification,
+  predictedIndex,
+  TABLE_THRESHOLDS,
+} from './classification-analysis.js';
+export type {
+  ClassCurves,
+  ClassificationAnalysis,
+  WrongPrediction,
+} from './classification-analysis.js';
+export { MAX_SCORED_TEXT, scoredText } from './scored-text.js';

@@ -5,6 +5,7 @@ import type {
   ExamplePrediction,
   History,
   ModelSummary,
+  PredictionSet,
   ReportInput,
 } from './report-input.js';
 import { bestEpoch } from './best-epoch.js';
@@ -35,6 +36,12 @@ export interface MetricsDocument {
   /** One value per epoch; a non-finite value (a diverged loss) is written as `null`, read back as `NaN`. */
   history: History;
   examples: ExamplePrediction[];
+  /**
+   * Per-example scores of the held-out splits (texts cut to 300 characters), from which the
+   * report draws ROC, precision-recall and calibration curves. Optional: files written before
+   * it existed still read.
+   */
+  predictions?: PredictionSet;
 }
 
 /**
@@ -95,6 +102,7 @@ export function buildMetricsDocument(input: ReportInput, createdAt: Date): Metri
       Object.entries(training.history).map(([key, values]) => [key, [...values]]),
     ),
     examples: input.examples.map(({ text, label, score }) => ({ text, label, score })),
+    ...(input.predictions === undefined ? {} : { predictions: copyPredictions(input.predictions) }),
   };
 }
 
@@ -136,6 +144,22 @@ export function reportInputFromMetricsDocument(document: MetricsDocument): Repor
       ...(document.splits.test === undefined ? {} : { test: copyMetrics(document.splits.test) }),
     },
     examples: document.examples.map((example) => ({ ...example })),
+    ...(document.predictions === undefined
+      ? {}
+      : { predictions: copyPredictions(document.predictions) }),
+  };
+}
+
+export function copyPredictions(predictions: PredictionSet): PredictionSet {
+  const copySplit = (split: PredictionSet['validation']) =>
+    split?.map(({ text, target, scores }) => ({ text, target, scores: [...scores] }));
+  const validation = copySplit(predictions.validation);
+  const test = copySplit(predictions.test);
+  return {
+    labels: [...predictions.labels],
+    threshold: predictions.threshold,
+    ...(validation === undefined ? {} : { validation }),
+    ...(test === undefined ? {} : { test }),
   };
 }
 

@@ -12,6 +12,8 @@ import type {
   History,
   LayerSummary,
   ModelSummary,
+  PredictionSet,
+  ScoredExample,
 } from './report-input.js';
 import {
   DocumentReader,
@@ -163,6 +165,50 @@ const readHistory: Read<History> = readRecord(
   readArray(readNumberOrNull, 'an array of numbers'),
 );
 
+const readScoredExample: Read<ScoredExample> = readObject('an object', (r, o, p) => ({
+  text: r.field(o, 'text', p, readString),
+  target: r.field(o, 'target', p, count),
+  scores: r.field(o, 'scores', p, readArray(ratio, 'an array of probabilities')),
+}));
+
+const readPredictions: Read<PredictionSet> = readObject('an object', (r, o, p) => {
+  const labels = r.field(o, 'labels', p, readArray(readString, 'an array of strings'));
+  const threshold = r.field(o, 'threshold', p, ratio);
+  const splits = (['validation', 'test'] as const).map((split) => {
+    const examples = r.optionalField(
+      o,
+      split,
+      p,
+      readArray(readScoredExample, 'an array of scored examples'),
+    );
+    if (Array.isArray(labels) && Array.isArray(examples)) {
+      examples.forEach((example, index) => {
+        const at = `${p}/${split}/${index}`;
+        if (example === undefined) return;
+        if (typeof example.target === 'number' && example.target >= labels.length) {
+          r.fail(
+            `${at}/target`,
+            'label index out of range',
+            `an integer from 0 to ${labels.length - 1}`,
+            example.target,
+          );
+        }
+        if (Array.isArray(example.scores) && example.scores.length !== labels.length) {
+          r.fail(`${at}/scores`, 'one score per label', `${labels.length} scores`, example.scores);
+        }
+      });
+    }
+    return [split, examples] as const;
+  });
+  const [validation, test] = splits.map(([, examples]) => examples);
+  return {
+    labels,
+    threshold,
+    ...(validation === undefined ? {} : { validation }),
+    ...(test === undefined ? {} : { test }),
+  };
+});
+
 const readDocument: Read<MetricsDocument> = readObject('a JSON object', (r, o, p) => {
   const schemaVersion = r.field(o, 'schemaVersion', p, readLiteral([1] as const));
   const pipeline = r.field(o, 'pipeline', p, readString);
@@ -176,6 +222,7 @@ const readDocument: Read<MetricsDocument> = readObject('a JSON object', (r, o, p
   const training = r.field(o, 'training', p, readTraining);
   const history = r.field(o, 'history', p, readHistory);
   const examples = r.field(o, 'examples', p, readArray(readExample, 'an array of examples'));
+  const predictions = r.optionalField(o, 'predictions', p, readPredictions);
   return {
     schemaVersion,
     pipeline,
@@ -189,6 +236,7 @@ const readDocument: Read<MetricsDocument> = readObject('a JSON object', (r, o, p
     training,
     history,
     examples,
+    ...(predictions === undefined ? {} : { predictions }),
   };
 });
 

@@ -1,5 +1,5 @@
 import { classificationMetrics } from './classification-metrics.js';
-import type { ReportInput } from './report-input.js';
+import type { ReportInput, ScoredExample } from './report-input.js';
 
 /**
  * A small, hand-made run (binary sentiment, 6 validation and 4 test examples, 4 epochs) for the
@@ -43,5 +43,28 @@ export function reportInputFixture(): ReportInput {
       { text: 'it was truly great', label: 'pos', score: 0.97314 },
       { text: 'a | pipe\nand a newline', label: 'neg', score: 0.1 },
     ],
+    // Scores agree with the metrics above at threshold 0.5 (positive when p >= 0.5).
+    predictions: {
+      labels: ['neg', 'pos'],
+      threshold: 0.5,
+      validation: [
+        scored('dull and slow', 0, 0.2),
+        scored('a wonderful film', 1, 0.9),
+        scored('not <b>bad</b> at all & fun', 1, 0.3),
+        scored('awful acting', 0, 0.1),
+        scored('great story', 1, 0.8),
+        scored('loved it', 1, 0.6),
+      ],
+      test: [
+        scored('boring plot', 0, 0.4),
+        scored('superb cast', 1, 0.7),
+        scored('a | pipe\nand a newline', 0, 0.55),
+        scored('brilliant', 1, 0.95),
+      ],
+    },
   };
+}
+
+function scored(text: string, target: number, p: number): ScoredExample {
+  return { text, target, scores: [1 - p, p] };
 }

@@ -63,6 +63,25 @@ export interface ExamplePrediction {
   score: number;
 }
 
+/** One held-out example as the model scored it, for curves, calibration and error lists. */
+export interface ScoredExample {
+  /** The input text, cut to `MAX_SCORED_TEXT` characters by `scoredText` (an ellipsis marks a cut). */
+  text: string;
+  /** True class index into `PredictionSet.labels`. */
+  target: number;
+  /** One probability per label, in `labels` order (binary: `[1 − p, p]`). */
+  scores: number[];
+}
+
+/** Per-example scores of the held-out splits. */
+export interface PredictionSet {
+  labels: string[];
+  /** Binary decision threshold of the run (positive when `scores[1] >= threshold`). */
+  threshold: number;
+  validation?: ScoredExample[] | undefined;
+  test?: ScoredExample[] | undefined;
+}
+
 /** Everything a run knows that the Markdown report and `metrics.json` show. */
 export interface ReportInput {
   pipeline: PipelineSummary;
@@ -72,4 +91,6 @@ export interface ReportInput {
   training: TrainingSummary;
   metrics: SplitMetrics;
   examples: ExamplePrediction[];
+  /** Per-example scores (written by `seqpipe evaluate`); absent in older `metrics.json` files. */
+  predictions?: PredictionSet | undefined;
 }
