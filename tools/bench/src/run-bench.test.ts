@@ -1,0 +1,31 @@
+import { describe, expect, it } from 'vitest';
+import { formatTable } from './format-table.js';
+import { QUICK_OPTIONS, runBench } from './run-bench.js';
+import { SMOKE_WORKLOAD } from './workloads.js';
+
+describe('bench harness (smoke)', () => {
+  it('measures a minimal workload in child processes and tabulates ratios', async () => {
+    const result = await runBench({
+      workloads: [SMOKE_WORKLOAD],
+      systems: ['tfjs-cpu', 'tfjs-wasm', 'seqpipe-wasm-1'],
+      options: { ...QUICK_OPTIONS, latencyRuns: 3 },
+      coldStart: false,
+    });
+    expect(result.machine.logicalCores).toBeGreaterThan(0);
+    expect(result.machine.tfjs).toBe('4.22.0');
+    const systems = result.results[0]?.systems ?? {};
+    for (const name of ['tfjs-cpu', 'tfjs-wasm', 'seqpipe-wasm-1'] as const) {
+      const r = systems[name];
+      expect(r?.skipped).toBeUndefined();
+      expect(r?.trainSamplesPerSec).toBeGreaterThan(0);
+      expect(r?.predictSamplesPerSec).toBeGreaterThan(0);
+      expect(r?.latencyP50Ms).toBeGreaterThan(0);
+      expect(r?.peakRssMb).toBeGreaterThan(10);
+    }
+    expect(systems['tfjs-wasm']?.trainVsStockWasm).toBe(1);
+    expect(systems['seqpipe-wasm-1']?.backend).toMatch(/^backend: wasm \(SIMD on, 1 thread/);
+    const table = formatTable(result);
+    expect(table.split('\n')).toHaveLength(2 + 3);
+    expect(table).toContain('| smoke | seqpipe-wasm-1 |');
+  });
+});

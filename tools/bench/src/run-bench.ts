@@ -1,0 +1,211 @@
+import { spawn, spawnSync } from 'node:child_process';
+import { cpus, availableParallelism, totalmem } from 'node:os';
+import { performance } from 'node:perf_hooks';
+import { fileURLToPath } from 'node:url';
+import * as tf from '@tensorflow/tfjs-core';
+import { SYSTEMS } from './systems.js';
+import type { MeasureOptions, Measurement, SystemName } from './systems.js';
+import type { Workload } from './workloads.js';
+
+const CHILD = fileURLToPath(new URL('./child.ts', import.meta.url));
+const TORCH_SCRIPT = fileURLToPath(new URL('../py/torch_bench.py', import.meta.url));
+const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+const CHILD_TIMEOUT_MS = 600_000;
+
+export const FULL_OPTIONS: MeasureOptions = {
+  warmupSteps: 1,
+  maxSteps: 5,
+  stepSeconds: 4,
+  predictRuns: 3,
+  latencyRuns: 50,
+};
+export const QUICK_OPTIONS: MeasureOptions = {
+  warmupSteps: 1,
+  maxSteps: 1,
+  stepSeconds: 1,
+  predictRuns: 1,
+  latencyRuns: 10,
+};
+
+export interface SystemResult extends Partial<Measurement> {
+  coldStartMs?: number;
+  /** Why the system did not run. */
+  skipped?: string;
+  /** Training throughput divided by PyTorch's and by stock tfjs wasm's, same run. */
+  trainVsPytorch?: number;
+  trainVsStockWasm?: number;
+  predictVsPytorch?: number;
+}
+
+export interface WorkloadResult {
+  workload: string;
+  description: string;
+  systems: Partial<Record<SystemName, SystemResult>>;
+}
+
+export interface MachineDescription {
+  cpuModel: string;
+  logicalCores: number;
+  memoryGb: number;
+  platform: string;
+  node: string;
+  tfjs: string;
+  torch?: string;
+}
+
+export interface BenchResult {
+  createdAt: string;
+  command: string;
+  machine: MachineDescription;
+  options: MeasureOptions;
+  results: WorkloadResult[];
+}
+
+export interface BenchOptions {
+  workloads: readonly Workload[];
+  systems?: readonly SystemName[];
+  options?: MeasureOptions;
+  coldStart?: boolean;
+  command?: string;
+  log?: (line: string) => void;
+}
+
+interface ChildOutcome {
+  json?: Record<string, unknown>;
+  error?: string;
+  ms: number;
+}
+
+function runChild(file: string, args: string[], env: NodeJS.ProcessEnv): Promise<ChildOutcome> {
+  return new Promise((resolve) => {
+    const start = performance.now();
+    const child = spawn(file, args, { cwd: REPO_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+    const timer = setTimeout(() => child.kill('SIGKILL'), CHILD_TIMEOUT_MS);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      const ms = performance.now() - start;
+      const line = out.trim().split('\n').pop() ?? '';
+      if (code === 0 && line.startsWith('{')) {
+        resolve({ json: JSON.parse(line) as Record<string, unknown>, ms });
+      } else {
+        resolve({
+          error: `exit ${String(code)}: ${err.trim().split('\n').slice(-3).join(' | ')}`,
+          ms,
+        });
+      }
+    });
+  });
+}
+
+const PYTHON = process.env['SEQPIPE_BENCH_PYTHON'] ?? '/usr/bin/python3';
+
+/** The PyTorch version, or undefined when `python3 -c "import torch"` fails. */
+export function torchVersion(): string | undefined {
+  const r = spawnSync(PYTHON, ['-c', 'import torch; print(torch.__version__)'], {
+    encoding: 'utf8',
+    env: { ...process.env, OPENBLAS_NUM_THREADS: '1' },
+  });
+  return r.status === 0 ? r.stdout.trim() : undefined;
+}
+
+function runSystem(
+  w: Workload,
+  system: SystemName,
+  mode: 'measure' | 'cold',
+  options: MeasureOptions,
+): Promise<ChildOutcome> {
+  if (system === 'pytorch') {
+    return runChild(PYTHON, [TORCH_SCRIPT, JSON.stringify({ workload: w, mode, options })], {
+      ...process.env,
+      OPENBLAS_NUM_THREADS: '1',
+    });
+  }
+  const args = JSON.stringify({ workload: w.name, system, mode, options });
+  return runChild(
+    process.execPath,
+    ['--conditions=@seqpipe/source', '--import', 'tsx', CHILD, args],
+    process.env,
+  );
+}
+
+export function describeMachine(torch: string | undefined): MachineDescription {
+  const machine: MachineDescription = {
+    cpuModel: cpus()[0]?.model ?? 'unknown',
+    logicalCores: availableParallelism(),
+    memoryGb: Math.round(totalmem() / 2 ** 30),
+    platform: `${process.platform} ${process.arch}`,
+    node: process.version,
+    tfjs: tf.version_core,
+  };
+  if (torch !== undefined) machine.torch = torch;
+  return machine;
+}
+
+function ratio(a: number | undefined, b: number | undefined): number | undefined {
+  return a !== undefined && b !== undefined && b > 0 ? a / b : undefined;
+}
+
+/** Runs every (workload, system) pair, each in its own process, one at a time. */
+export async function runBench(bench: BenchOptions): Promise<BenchResult> {
+  const log = bench.log ?? (() => undefined);
+  const options = bench.options ?? FULL_OPTIONS;
+  const systems = bench.systems ?? SYSTEMS;
+  const torch = systems.includes('pytorch') ? torchVersion() : undefined;
+  if (systems.includes('pytorch') && torch === undefined) {
+    log(
+      `notice: PyTorch not found (${PYTHON} -c "import torch" failed): skipping it. ` +
+        'Install Debian python3-torch and libopenblas0-pthread to compare.',
+    );
+  }
+  const results: WorkloadResult[] = [];
+  for (const w of bench.workloads) {
+    const entry: WorkloadResult = { workload: w.name, description: w.description, systems: {} };
+    for (const system of systems) {
+      if (system === 'pytorch' && torch === undefined) {
+        entry.systems[system] = { skipped: 'PyTorch not installed' };
+        continue;
+      }
+      log(`${w.name} · ${system} ...`);
+      const measured = await runSystem(w, system, 'measure', options);
+      if (measured.json === undefined) {
+        entry.systems[system] = { skipped: measured.error ?? 'failed' };
+        log(`  failed: ${measured.error ?? ''}`);
+        continue;
+      }
+      const result: SystemResult = { ...(measured.json as Partial<Measurement>) };
+      delete (result as Record<string, unknown>)['torchVersion'];
+      if (bench.coldStart !== false) {
+        const cold = await runSystem(w, system, 'cold', options);
+        if (cold.json !== undefined) result.coldStartMs = cold.ms;
+      }
+      entry.systems[system] = result;
+      log(
+        `  train ${result.trainSamplesPerSec?.toFixed(1) ?? '-'}/s, predict ${result.predictSamplesPerSec?.toFixed(0) ?? '-'}/s`,
+      );
+    }
+    const torchTrain = entry.systems.pytorch?.trainSamplesPerSec;
+    const torchPredict = entry.systems.pytorch?.predictSamplesPerSec;
+    const stockTrain = entry.systems['tfjs-wasm']?.trainSamplesPerSec;
+    for (const r of Object.values(entry.systems)) {
+      if (r.trainSamplesPerSec === undefined) continue;
+      const vsTorch = ratio(r.trainSamplesPerSec, torchTrain);
+      const vsStock = ratio(r.trainSamplesPerSec, stockTrain);
+      const predictVsTorch = ratio(r.predictSamplesPerSec, torchPredict);
+      if (vsTorch !== undefined) r.trainVsPytorch = vsTorch;
+      if (vsStock !== undefined) r.trainVsStockWasm = vsStock;
+      if (predictVsTorch !== undefined) r.predictVsPytorch = predictVsTorch;
+    }
+    results.push(entry);
+  }
+  return {
+    createdAt: new Date().toISOString(),
+    command: bench.command ?? 'npm run bench',
+    machine: describeMachine(torch),
+    options,
+    results,
+  };
+}
