@@ -63,7 +63,11 @@ async function answer(
     });
     const response = await handler(request);
     const body = new Uint8Array(await response.arrayBuffer());
-    res.writeHead(response.status, Object.fromEntries(response.headers));
+    const outHeaders: Record<string, string> = {};
+    response.headers.forEach((value, name) => {
+      outHeaders[name] = value;
+    });
+    res.writeHead(response.status, outHeaders);
     res.end(method === 'HEAD' ? undefined : body);
   } catch (error) {
     res.writeHead(500, { 'content-type': 'application/json; charset=utf-8' });
