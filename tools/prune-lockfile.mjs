@@ -15,7 +15,9 @@ try {
   process.exit(0); // no lock yet: nothing to prune
 }
 const lock = JSON.parse(text);
-const present = new Set(Object.keys(lock.packages ?? {}).map((key) => key.replace(/^.*node_modules\//, '')));
+const present = new Set(
+  Object.keys(lock.packages ?? {}).map((key) => key.replace(/^.*node_modules\//, '')),
+);
 const dropped = [];
 for (const entry of Object.values(lock.packages ?? {})) {
   for (const name of Object.keys(entry.optionalDependencies ?? {})) {
@@ -29,5 +31,7 @@ if (dropped.length > 0) {
   const tmp = `${file}.${process.pid}.tmp`;
   writeFileSync(tmp, `${JSON.stringify(lock, null, 2)}\n`);
   (await import('node:fs')).renameSync(tmp, file);
-  console.log(`prune-lockfile: dropped ${dropped.length} optional dependencies the registry does not serve`);
+  console.log(
+    `prune-lockfile: dropped ${dropped.length} optional dependencies the registry does not serve`,
+  );
 }
