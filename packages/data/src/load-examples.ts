@@ -1,4 +1,5 @@
 import { SeqpipeError, describeValue, type Issue } from '@seqpipe/errors';
+import { cleanText } from '@seqpipe/text';
 import type {
   DataConfig,
   DataSourceConfigOf,
@@ -32,7 +33,9 @@ export async function loadExamples(data: DataConfig, options: LoadOptions): Prom
   let stopped = false;
   for await (const item of source.read(data.source, data, options)) {
     if (item.kind === 'example') {
-      examples.push(item.example);
+      const { example } = item;
+      if (data.clean !== undefined) example.input = cleanText(example.input, data.clean);
+      examples.push(example);
       continue;
     }
     issues.push(item.issue);
@@ -127,7 +130,7 @@ function checkFieldKey(key: FieldKey, role: 'input' | 'target', options: LoadOpt
 
 /** The file errors are about: the data file, or the pipeline for inline records. */
 function dataFile(data: DataConfig, options: LoadOptions): string | undefined {
-  if (data.source.type === 'inline') return options.file;
+  if (!('path' in data.source)) return options.file;
   return resolveDataPath(data.source.path, options);
 }
 

@@ -11,9 +11,9 @@ export interface TextLine {
   readonly line: number;
 }
 
-/** A data path from the pipeline, resolved against the pipeline file's directory. */
+/** A data path from the pipeline, resolved against `dataDir` or the pipeline file's directory. */
 export function resolveDataPath(path: string, options: LoadOptions): string {
-  return resolve(options.baseDir, path);
+  return resolve(options.dataDir ?? options.baseDir, path);
 }
 
 /**

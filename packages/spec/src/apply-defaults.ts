@@ -100,6 +100,7 @@ export function applyDefaults(doc: unknown): unknown {
     if (isObject(source) && source['type'] === 'csv')
       fill(source, { delimiter: ',', header: true });
     if (isObject(source) && source['type'] === 'tsv') fill(source, { header: false });
+    if (isObject(source) && source['type'] === 'spamAssassin') fill(source, { headers: 'strip' });
   }
 
   fill(section(out, 'preprocess'), {
@@ -124,6 +125,23 @@ export function applyDefaults(doc: unknown): unknown {
     }
     if (task !== undefined) fill(train, { loss: TASK_DEFAULTS[task].loss });
     fill(train, { epochs: 10, batchSize: 32 });
+    const monitor = { monitor: 'valLoss', mode: 'auto' };
+    if (isObject(train['earlyStopping']))
+      fill(train['earlyStopping'], {
+        ...monitor,
+        patience: 0,
+        minDelta: 0,
+        restoreBestWeights: false,
+      });
+    if (isObject(train['reduceLrOnPlateau']))
+      fill(train['reduceLrOnPlateau'], {
+        ...monitor,
+        factor: 0.1,
+        patience: 10,
+        minDelta: 0.0001,
+        cooldown: 0,
+        minLr: 0,
+      });
   }
 
   const evaluate = section(out, 'evaluate');

