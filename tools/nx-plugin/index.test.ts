@@ -25,7 +25,7 @@ describe('nx plugin', () => {
   });
 
   it('caches train on the pipeline, its data and the package sources, with the artifact as output', () => {
-    const { train, evaluate, report, predict, validate } = pipelineTargets(
+    const { train, evaluate, report, predict, validate, bundle } = pipelineTargets(
       'pipelines/demo.json',
       root,
     );
@@ -42,6 +42,10 @@ describe('nx plugin', () => {
     expect(evaluate?.dependsOn).toEqual(['train']);
     expect(report?.dependsOn).toEqual(['evaluate']);
     expect(predict?.cache).toBe(false);
+    expect(bundle?.options.command).toBe(
+      'node packages/cli/bin/seqpipe.js bundle pipelines/demo.json --target all',
+    );
+    expect(bundle?.outputs).toEqual(['{workspaceRoot}/dist/bundles/demo']);
     expect(validate?.options.command).toBe(
       'node packages/cli/bin/seqpipe.js validate pipelines/demo.json',
     );

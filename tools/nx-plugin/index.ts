@@ -83,6 +83,13 @@ export function pipelineTargets(
       dependsOn: ['train'],
       cache: false,
     },
+    bundle: {
+      ...run(`bundle ${pipelineFile} --target all`),
+      dependsOn: ['train'],
+      cache: true,
+      inputs: [file, ...data, ...PACKAGE_SOURCES],
+      outputs: [`{workspaceRoot}/dist/bundles/${name}`],
+    },
   };
 }
 

@@ -1,6 +1,5 @@
 import type * as NodeOs from 'node:os';
 import * as tf from '@tensorflow/tfjs-core';
-import '@tensorflow/tfjs-backend-cpu';
 import {
   BackendWasm,
   getThreadsCount,
@@ -378,6 +377,8 @@ async function initBackendNow(options: unknown): Promise<BackendInfo> {
   const normalized = normalizeOptions(options);
   registerChainedOps();
   if (normalized.type === 'cpu') {
+    // Imported on demand: inference bundles (browser, Worker) leave the cpu kernels out.
+    await import('@tensorflow/tfjs-backend-cpu');
     if (!(await tf.setBackend('cpu'))) {
       throw new SeqpipeError(
         'SEQPIPE_BACKEND_UNAVAILABLE',

@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import { SeqpipeError, formatIssue, isSeqpipeError } from '@seqpipe/errors';
 import { artifactDirFor } from './artifact-files.js';
+import { bundleCommand } from './commands/bundle.js';
 import { evaluateCommand } from './commands/evaluate.js';
 import { predictTexts } from './commands/predict.js';
 import { reportCommand } from './commands/report.js';
@@ -23,6 +24,9 @@ Commands:
   predict  <pipeline.json> [text...]         predict texts (default: the pipeline's evaluate.examples)
   predict  --artifact <dir> <text...>        predict with any artifact, no pipeline needed
   run      <pipeline.json>                   train, evaluate, report, then predict the examples
+  bundle   <pipeline.json> --target <t> [--artifact <dir>] [--out <dir>]
+                                             deployable bundle → dist/bundles/<name>/<t>/;
+                                             t: node, deno, bun, worker, browser or all
 
 Options:
   --artifact <dir>   artifact directory (default artifacts/<name>)
@@ -53,6 +57,7 @@ async function dispatch(argv: readonly string[], io: CliIo): Promise<number> {
       options: {
         artifact: { type: 'string' },
         out: { type: 'string' },
+        target: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
         version: { type: 'boolean', short: 'v' },
       },
@@ -113,13 +118,20 @@ async function dispatch(argv: readonly string[], io: CliIo): Promise<number> {
       await predictTexts(artifactDirFor(loaded.pipeline.name, io.cwd), texts, io);
       return 0;
     }
+    case 'bundle':
+      await bundleCommand(
+        await readPipeline(needPipeline(), io.cwd),
+        { target: values.target, artifact: values.artifact, out: values.out },
+        io,
+      );
+      return 0;
     case 'run':
       await runCommand(await readPipeline(needPipeline(), io.cwd), io);
       return 0;
     default:
       throw new SeqpipeError(
         'SEQPIPE_USAGE',
-        `unknown command "${command}". Commands: validate, train, evaluate, report, predict, run (see \`seqpipe --help\`).`,
+        `unknown command "${command}". Commands: validate, train, evaluate, report, predict, run, bundle (see \`seqpipe --help\`).`,
       );
   }
 }

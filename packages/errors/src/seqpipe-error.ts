@@ -17,6 +17,7 @@ export type SeqpipeErrorCode =
   | 'SEQPIPE_ARTIFACT_NOT_FOUND'
   | 'SEQPIPE_EVAL_INVALID'
   | 'SEQPIPE_RUNTIME_INPUT'
+  | 'SEQPIPE_BUNDLE_FAILED'
   | 'SEQPIPE_USAGE';
 
 /** One problem found in an input, located by a JSON Pointer inside a named file. */
