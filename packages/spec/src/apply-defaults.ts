@@ -65,6 +65,16 @@ function modelDefaults(model: unknown): void {
   if (model['type'] === undefined && Array.isArray(model['layers'])) model['type'] = 'classifier';
   if (model['type'] === 'classifier' && Array.isArray(model['layers']))
     model['layers'].forEach(layerDefaults);
+  if (model['type'] === 'encoderDecoder') {
+    fill(model, {
+      cell: 'lstm',
+      layers: 1,
+      inputEncoding: isObject(model['embedding']) ? 'embedding' : 'oneHot',
+      bidirectional: false,
+      dropout: 0,
+    });
+    fill(section(model, 'decode'), { strategy: 'greedy', beamWidth: 4 });
+  }
   if (model['type'] === 'graph') {
     if (Array.isArray(model['inputs'])) {
       for (const input of model['inputs']) if (isObject(input)) fill(input, { dtype: 'int32' });
@@ -113,6 +123,13 @@ export function applyDefaults(doc: unknown): unknown {
     truncating: 'pre',
   });
 
+  if (task === 'seq2seq') {
+    const preprocess = section(out, 'preprocess');
+    for (const side of ['input', 'target']) {
+      if (preprocess !== undefined)
+        fill(section(preprocess, side), { type: 'chars', lower: false, start: '\t', end: '\n' });
+    }
+  }
   modelDefaults(out['model']);
 
   const train = section(out, 'train');

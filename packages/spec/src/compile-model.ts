@@ -3,6 +3,7 @@ import * as tfl from '@tensorflow/tfjs-layers';
 import { SeqpipeError } from '@seqpipe/errors';
 import { createOptimizer } from './create-optimizer.js';
 import { deriveSeed } from './derive-seed.js';
+import { compileEncoderDecoder } from './encoder-decoder.js';
 import { createLayer } from './layer-registry.js';
 import { lowerToGraph } from './lower-to-graph.js';
 import type { CompileContext, GraphModelSpec, GraphNodeSpec, Pipeline } from './pipeline-types.js';
@@ -157,6 +158,18 @@ export function buildGraphModel(
  */
 export function compileModel(pipeline: Pipeline, ctx: CompileContext): tfl.LayersModel {
   checkContext(ctx);
+  if (pipeline.model.type === 'encoderDecoder') {
+    // the training model alone (vocabSize: source vocabulary, numClasses: target vocabulary);
+    // compileEncoderDecoder also gives the inference models sharing its weights
+    const models = compileEncoderDecoder(pipeline, {
+      inputVocabSize: ctx.vocabSize,
+      targetVocabSize: ctx.numClasses,
+      seed: ctx.seed,
+    });
+    models.encoder.dispose();
+    models.decoderStep.dispose();
+    return models.training;
+  }
   const graph = lowerToGraph(pipeline.model, ctx);
   checkOutputUnits(pipeline, graph, ctx);
   const model = buildGraphModel(graph, ctx, pipeline.name);

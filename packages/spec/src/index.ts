@@ -55,3 +55,26 @@ export type { LayerFactory, LayerBuildContext, LayerSpecOf } from './layer-regis
 export { modelSummary, totalParams } from './model-summary.js';
 export type { LayerSummary } from './model-summary.js';
 export { deriveSeed } from './derive-seed.js';
+export {
+  compileEncoderDecoder,
+  lowerEncoderDecoder,
+  maskedSequenceCrossentropy,
+  maskedTokenAccuracy,
+  ENCODER_INPUT,
+  DECODER_INPUT,
+  DECODER_OUTPUT,
+} from './encoder-decoder.js';
+export type {
+  EncoderDecoderGraphs,
+  EncoderDecoderModels,
+  Seq2seqCompileContext,
+} from './encoder-decoder.js';
+export { buildSharedGraphModel, parseTensorRef } from './graph-builder.js';
+export type { SharedLayers } from './graph-builder.js';
+export type {
+  EncoderDecoderModelSpec,
+  DecodeSpec,
+  SequenceVocabularySpec,
+  OneHotLayerSpec,
+  ConcatenateLayerSpec,
+} from './pipeline-types.js';

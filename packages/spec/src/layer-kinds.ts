@@ -46,6 +46,8 @@ const pooling: LayerShapeRule = {
  * an RNN without returnSequences, pooling after a vector, dense on token ids) before tfjs does.
  */
 export const layerShapeRules: Readonly<Record<LayerType, LayerShapeRule>> = {
+  oneHot: { accepts: ['tokens'], output: () => 'sequence', mask: () => true },
+  concatenate: { accepts: ['sequence', 'vector'], output: (input) => input, mask: keepMask },
   embedding: {
     accepts: ['tokens'],
     output: () => 'sequence',

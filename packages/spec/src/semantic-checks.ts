@@ -45,6 +45,7 @@ export function semanticIssues(doc: unknown): Issue[] {
   const task = doc['task'];
   const model = doc['model'];
   if (!isObject(model)) return issues;
+  checkSeq2seqModel(task, model, issues);
   let outputs: Flow[] | undefined;
   if (model['type'] === 'classifier' && Array.isArray(model['layers']))
     outputs = checkClassifier(model['layers'], issues);
@@ -421,5 +422,37 @@ function checkEmbeddingSize(doc: JsonObject, model: JsonObject, issues: Issue[])
     model['nodes'].forEach((node, i) =>
       check(isObject(node) ? node['layer'] : undefined, pointer('model', 'nodes', i, 'layer')),
     );
+  }
+}
+
+/** task seq2seq trains an encoderDecoder model, and an encoderDecoder model is trained as seq2seq. */
+function checkSeq2seqModel(task: unknown, model: JsonObject, issues: Issue[]): void {
+  const isEncoderDecoder = model['type'] === 'encoderDecoder';
+  if (task === 'seq2seq' && !isEncoderDecoder && typeof model['type'] === 'string') {
+    issues.push({
+      path: '/model/type',
+      message: 'task seq2seq needs an encoderDecoder model',
+      expected: '"encoderDecoder"',
+      received: JSON.stringify(model['type']),
+      hint: 'use { "type": "encoderDecoder", "cell": "lstm", "units": 256 }',
+    });
+  }
+  if (isEncoderDecoder && typeof task === 'string' && task !== 'seq2seq') {
+    issues.push({
+      path: '/task',
+      message: 'an encoderDecoder model is trained on sequence pairs',
+      expected: '"seq2seq"',
+      received: JSON.stringify(task),
+      hint: 'set "task": "seq2seq", or use a classifier model',
+    });
+  }
+  if (isEncoderDecoder && model['inputEncoding'] === 'embedding' && !isObject(model['embedding'])) {
+    issues.push({
+      path: '/model/embedding',
+      message: 'inputEncoding "embedding" needs the embedding size',
+      expected: '{ "outputDim": <integer> }',
+      received: 'nothing',
+      hint: 'add "embedding": { "outputDim": 64 }, or use "inputEncoding": "oneHot"',
+    });
   }
 }

@@ -64,7 +64,7 @@ describe('validatePipeline', () => {
         path: '/model/layers/1/type',
         message: 'unknown layer "lstn"',
         expected:
-          'one of embedding, simpleRnn, lstm, gru, bidirectional, dropout, dense, globalAveragePooling1d, globalMaxPooling1d',
+          'one of embedding, simpleRnn, lstm, gru, bidirectional, dropout, dense, globalAveragePooling1d, globalMaxPooling1d, oneHot, concatenate',
         received: '"lstn"',
         hint: 'did you mean "lstm"?',
       },
@@ -86,7 +86,7 @@ describe('validatePipeline', () => {
     expect(error.message).toBe(
       [
         'pipelines/sentiment-rnn.json is invalid (3 problems):',
-        '  - /model/layers/1/type: unknown layer "lstn"; expected one of embedding, simpleRnn, lstm, gru, bidirectional, dropout, dense, globalAveragePooling1d, globalMaxPooling1d; received "lstn" (did you mean "lstm"?)',
+        '  - /model/layers/1/type: unknown layer "lstn"; expected one of embedding, simpleRnn, lstm, gru, bidirectional, dropout, dense, globalAveragePooling1d, globalMaxPooling1d, oneHot, concatenate; received "lstn" (did you mean "lstm"?)',
         '  - /train/epoch: unknown property "epoch"; expected one of optimizer, loss, epochs, batchSize, earlyStopping, reduceLrOnPlateau, classWeight, clipNorm, clipValue, maxMinutes, checkpoint (did you mean "epochs"?)',
         '  - /data/split: validation + test leaves nothing to train on; expected validation + test < 1; received 0.2 + 0.9 = 1.1 (lower data.split.validation or data.split.test (e.g. 0.2 and 0.1))',
       ].join('\n'),

@@ -1,3 +1,5 @@
+import { cmudictSource } from './cmudict-source.js';
+import { generateSource } from './generate-source.js';
 import type { DataSourceRegistry } from '../data-source.js';
 import { aclImdbSource } from './acl-imdb-source.js';
 import { csvSource, tsvSource } from './delimited-source.js';
@@ -12,6 +14,8 @@ import { spamAssassinSource } from './spam-assassin-source.js';
  */
 export const dataSources: DataSourceRegistry = {
   inline: inlineSource,
+  generate: generateSource,
+  cmudict: cmudictSource,
   jsonl: jsonlSource,
   csv: csvSource,
   tsv: tsvSource,
