@@ -1,0 +1,288 @@
+/*
+ * seqpipe fused recurrent kernels: whole-sequence LSTM forward (keeping activations) and
+ * backward (BPTT) as single calls, WebAssembly SIMD128, no libc.
+ *
+ * Build: npm run build:kernels -w @seqpipe/backend (clang --target=wasm32 -nostdlib -O3
+ * -msimd128 -mbulk-memory, lld). Memory is owned by the JS side (fused-rnn-module.ts), which
+ * passes byte offsets. All matrices are row-major float32.
+ *
+ * Keras LSTM semantics: z = x W + h U + b, gates in the order i, f, c(g), o;
+ * i, f, o = sigmoid(.), g = tanh(.), c' = f c + i g, h' = o tanh(c').
+ */
+#include <wasm_simd128.h>
+
+typedef float f32;
+
+#define EXPORT(name) __attribute__((export_name(#name)))
+
+/* ---------- math: exp, sigmoid, tanh (own approximations; no libc) ---------- */
+
+/* exp(x) for x in [-87, 88]: 2^n * p(r), r = x - n ln2, |r| <= ln2/2, degree-6 polynomial
+ * (relative error ~2e-7). */
+static inline v128_t v_exp(v128_t x) {
+  x = wasm_f32x4_min(wasm_f32x4_max(x, wasm_f32x4_splat(-87.0f)), wasm_f32x4_splat(88.0f));
+  v128_t n = wasm_f32x4_nearest(wasm_f32x4_mul(x, wasm_f32x4_splat(1.44269504088896341f)));
+  v128_t r = wasm_f32x4_sub(x, wasm_f32x4_mul(n, wasm_f32x4_splat(0.693145751953125f)));
+  r = wasm_f32x4_sub(r, wasm_f32x4_mul(n, wasm_f32x4_splat(1.428606765330187045e-06f)));
+  v128_t p = wasm_f32x4_splat(1.0f / 720.0f);
+  p = wasm_f32x4_add(wasm_f32x4_mul(p, r), wasm_f32x4_splat(1.0f / 120.0f));
+  p = wasm_f32x4_add(wasm_f32x4_mul(p, r), wasm_f32x4_splat(1.0f / 24.0f));
+  p = wasm_f32x4_add(wasm_f32x4_mul(p, r), wasm_f32x4_splat(1.0f / 6.0f));
+  p = wasm_f32x4_add(wasm_f32x4_mul(p, r), wasm_f32x4_splat(0.5f));
+  p = wasm_f32x4_add(wasm_f32x4_mul(p, r), wasm_f32x4_splat(1.0f));
+  p = wasm_f32x4_add(wasm_f32x4_mul(p, r), wasm_f32x4_splat(1.0f));
+  v128_t scale = wasm_i32x4_shl(wasm_i32x4_add(wasm_i32x4_trunc_sat_f32x4(n), wasm_i32x4_splat(127)), 23);
+  return wasm_f32x4_mul(p, scale);
+}
+
+/* sigmoid as 1 / (1 + exp(-x)): accurate in both tails. */
+static inline v128_t v_sigmoid(v128_t x) {
+  v128_t one = wasm_f32x4_splat(1.0f);
+  return wasm_f32x4_div(one, wasm_f32x4_add(one, v_exp(wasm_f32x4_neg(x))));
+}
+
+/* tanh(x) = sign(x) (1 - e) / (1 + e), e = exp(-2|x|); near 0 an odd polynomial keeps the
+ * relative error small. */
+static inline v128_t v_tanh(v128_t x) {
+  v128_t ax = wasm_f32x4_abs(x);
+  v128_t e = v_exp(wasm_f32x4_mul(ax, wasm_f32x4_splat(-2.0f)));
+  v128_t one = wasm_f32x4_splat(1.0f);
+  v128_t t = wasm_f32x4_div(wasm_f32x4_sub(one, e), wasm_f32x4_add(one, e));
+  v128_t x2 = wasm_f32x4_mul(x, x);
+  /* x - x^3/3 + 2x^5/15 - 17x^7/315 for |x| < 0.0625 */
+  v128_t p = wasm_f32x4_splat(-17.0f / 315.0f);
+  p = wasm_f32x4_add(wasm_f32x4_mul(p, x2), wasm_f32x4_splat(2.0f / 15.0f));
+  p = wasm_f32x4_add(wasm_f32x4_mul(p, x2), wasm_f32x4_splat(-1.0f / 3.0f));
+  p = wasm_f32x4_add(wasm_f32x4_mul(wasm_f32x4_mul(p, x2), x), x);
+  v128_t small = wasm_f32x4_lt(ax, wasm_f32x4_splat(0.0625f));
+  v128_t signbit = wasm_v128_and(x, wasm_i32x4_splat((int)0x80000000));
+  t = wasm_v128_or(t, signbit);
+  return wasm_v128_bitselect(p, t, small);
+}
+
+static inline f32 s_sigmoid(f32 x) { return wasm_f32x4_extract_lane(v_sigmoid(wasm_f32x4_splat(x)), 0); }
+static inline f32 s_tanh(f32 x) { return wasm_f32x4_extract_lane(v_tanh(wasm_f32x4_splat(x)), 0); }
+
+/* ---------- GEMM: C[M,N] (+)= A[M,K] B[K,N], 4-row x 2-vector register tiles ---------- */
+
+#define KC 256
+
+static void gemm(int M, int N, int K, const f32 *A, int lda, const f32 *B, int ldb, f32 *C, int ldc,
+                 int accumulate) {
+  const int n8 = N & ~7, m4 = M & ~3;
+  for (int k0 = 0; k0 < K; k0 += KC) {
+    const int k1 = k0 + KC < K ? k0 + KC : K;
+    const int acc = accumulate || k0 > 0;
+    int i = 0;
+    for (; i < m4; i += 4) {
+      const f32 *a0 = A + (long)i * lda, *a1 = a0 + lda, *a2 = a1 + lda, *a3 = a2 + lda;
+      f32 *c0 = C + (long)i * ldc, *c1 = c0 + ldc, *c2 = c1 + ldc, *c3 = c2 + ldc;
+      for (int j = 0; j < n8; j += 8) {
+        v128_t z = wasm_f32x4_splat(0.0f);
+        v128_t c00 = acc ? wasm_v128_load(c0 + j) : z, c01 = acc ? wasm_v128_load(c0 + j + 4) : z;
+        v128_t c10 = acc ? wasm_v128_load(c1 + j) : z, c11 = acc ? wasm_v128_load(c1 + j + 4) : z;
+        v128_t c20 = acc ? wasm_v128_load(c2 + j) : z, c21 = acc ? wasm_v128_load(c2 + j + 4) : z;
+        v128_t c30 = acc ? wasm_v128_load(c3 + j) : z, c31 = acc ? wasm_v128_load(c3 + j + 4) : z;
+        const f32 *b = B + (long)k0 * ldb + j;
+        for (int k = k0; k < k1; k++, b += ldb) {
+          v128_t b0 = wasm_v128_load(b), b1 = wasm_v128_load(b + 4);
+          v128_t v0 = wasm_f32x4_splat(a0[k]);
+          c00 = wasm_f32x4_add(c00, wasm_f32x4_mul(v0, b0));
+          c01 = wasm_f32x4_add(c01, wasm_f32x4_mul(v0, b1));
+          v128_t v1 = wasm_f32x4_splat(a1[k]);
+          c10 = wasm_f32x4_add(c10, wasm_f32x4_mul(v1, b0));
+          c11 = wasm_f32x4_add(c11, wasm_f32x4_mul(v1, b1));
+          v128_t v2 = wasm_f32x4_splat(a2[k]);
+          c20 = wasm_f32x4_add(c20, wasm_f32x4_mul(v2, b0));
+          c21 = wasm_f32x4_add(c21, wasm_f32x4_mul(v2, b1));
+          v128_t v3 = wasm_f32x4_splat(a3[k]);
+          c30 = wasm_f32x4_add(c30, wasm_f32x4_mul(v3, b0));
+          c31 = wasm_f32x4_add(c31, wasm_f32x4_mul(v3, b1));
+        }
+        wasm_v128_store(c0 + j, c00); wasm_v128_store(c0 + j + 4, c01);
+        wasm_v128_store(c1 + j, c10); wasm_v128_store(c1 + j + 4, c11);
+        wasm_v128_store(c2 + j, c20); wasm_v128_store(c2 + j + 4, c21);
+        wasm_v128_store(c3 + j, c30); wasm_v128_store(c3 + j + 4, c31);
+      }
+      for (int r = 0; r < 4; r++) {
+        const f32 *a = A + (long)(i + r) * lda;
+        f32 *c = C + (long)(i + r) * ldc;
+        for (int j = n8; j < N; j++) {
+          f32 s = acc ? c[j] : 0.0f;
+          for (int k = k0; k < k1; k++) s += a[k] * B[(long)k * ldb + j];
+          c[j] = s;
+        }
+      }
+    }
+    for (; i < M; i++) {
+      const f32 *a = A + (long)i * lda;
+      f32 *c = C + (long)i * ldc;
+      for (int j = 0; j < n8; j += 8) {
+        v128_t z = wasm_f32x4_splat(0.0f);
+        v128_t s0 = acc ? wasm_v128_load(c + j) : z, s1 = acc ? wasm_v128_load(c + j + 4) : z;
+        const f32 *b = B + (long)k0 * ldb + j;
+        for (int k = k0; k < k1; k++, b += ldb) {
+          v128_t v = wasm_f32x4_splat(a[k]);
+          s0 = wasm_f32x4_add(s0, wasm_f32x4_mul(v, wasm_v128_load(b)));
+          s1 = wasm_f32x4_add(s1, wasm_f32x4_mul(v, wasm_v128_load(b + 4)));
+        }
+        wasm_v128_store(c + j, s0); wasm_v128_store(c + j + 4, s1);
+      }
+      for (int j = n8; j < N; j++) {
+        f32 s = acc ? c[j] : 0.0f;
+        for (int k = k0; k < k1; k++) s += a[k] * B[(long)k * ldb + j];
+        c[j] = s;
+      }
+    }
+  }
+}
+
+/* dst[C,R] = transpose of src[R,C] (src row stride lds). */
+static void transpose(int R, int Cn, const f32 *src, int lds, f32 *dst) {
+  for (int r0 = 0; r0 < R; r0 += 32)
+    for (int c0 = 0; c0 < Cn; c0 += 32)
+      for (int r = r0; r < R && r < r0 + 32; r++)
+        for (int c = c0; c < Cn && c < c0 + 32; c++) dst[(long)c * R + r] = src[(long)r * lds + c];
+}
+
+/* ---------- LSTM ---------- */
+
+/*
+ * Forward over a whole sequence.
+ *  x [B,T,E], w [E,4H], u [H,4H], b [4H], h0, c0 [B,H]
+ *  gates [B,T,4H] (out: activated i, f, g, o per step, kept for backward)
+ *  hseq, cseq [T+1,B,H] (out: states, index 0 = h0 / c0)
+ *  y (optional, 0 = none) [B,T,H]: the sequence output
+ */
+EXPORT(lstm_forward)
+void lstm_forward(int T, int B, int E, int H, const f32 *x, const f32 *w, const f32 *u, const f32 *b,
+                  const f32 *h0, const f32 *c0, f32 *gates, f32 *hseq, f32 *cseq, f32 *y) {
+  const int G = 4 * H, BH = B * H;
+  const long rows = (long)B * T;
+  /* gates = x w + b, all steps at once */
+  for (long r = 0; r < rows; r++) __builtin_memcpy(gates + r * G, b, (unsigned long)G * sizeof(f32));
+  gemm((int)rows, G, E, x, E, w, G, gates, G, 1);
+  __builtin_memcpy(hseq, h0, (unsigned long)BH * sizeof(f32));
+  __builtin_memcpy(cseq, c0, (unsigned long)BH * sizeof(f32));
+  const int h4 = H & ~3;
+  for (int t = 0; t < T; t++) {
+    const f32 *hp = hseq + (long)t * BH, *cp = cseq + (long)t * BH;
+    f32 *hn = hseq + (long)(t + 1) * BH, *cn = cseq + (long)(t + 1) * BH;
+    f32 *zt = gates + (long)t * G; /* row bb at zt + bb*T*G */
+    gemm(B, G, H, hp, H, u, G, zt, T * G, 1);
+    for (int bb = 0; bb < B; bb++) {
+      f32 *z = zt + (long)bb * T * G;
+      const f32 *cpr = cp + bb * H;
+      f32 *cnr = cn + bb * H, *hnr = hn + bb * H;
+      int j = 0;
+      for (; j < h4; j += 4) {
+        v128_t i = v_sigmoid(wasm_v128_load(z + j));
+        v128_t f = v_sigmoid(wasm_v128_load(z + H + j));
+        v128_t g = v_tanh(wasm_v128_load(z + 2 * H + j));
+        v128_t o = v_sigmoid(wasm_v128_load(z + 3 * H + j));
+        v128_t c = wasm_f32x4_add(wasm_f32x4_mul(f, wasm_v128_load(cpr + j)), wasm_f32x4_mul(i, g));
+        v128_t h = wasm_f32x4_mul(o, v_tanh(c));
+        wasm_v128_store(z + j, i); wasm_v128_store(z + H + j, f);
+        wasm_v128_store(z + 2 * H + j, g); wasm_v128_store(z + 3 * H + j, o);
+        wasm_v128_store(cnr + j, c); wasm_v128_store(hnr + j, h);
+      }
+      for (; j < H; j++) {
+        f32 i = s_sigmoid(z[j]), f = s_sigmoid(z[H + j]), g = s_tanh(z[2 * H + j]), o = s_sigmoid(z[3 * H + j]);
+        f32 c = f * cpr[j] + i * g;
+        z[j] = i; z[H + j] = f; z[2 * H + j] = g; z[3 * H + j] = o;
+        cnr[j] = c; hnr[j] = o * s_tanh(c);
+      }
+    }
+  }
+  if (y)
+    for (int bb = 0; bb < B; bb++)
+      for (int t = 0; t < T; t++)
+        __builtin_memcpy(y + ((long)bb * T + t) * H, hseq + (long)(t + 1) * BH + bb * H,
+                         (unsigned long)H * sizeof(f32));
+}
+
+/*
+ * Backward (BPTT) from lstm_forward's kept activations. `gates` is overwritten with dz.
+ *  dy: [B,T,H] when dy_seq, else [B,H] (gradient of the last output); dhT, dcT [B,H] or 0
+ *  out: dx [B,T,E], dw [E,4H], du [H,4H], db [4H], dh0, dc0 [B,H]
+ *  scratch: at least max(E, H) * B*T + 4H*max(E, H) floats
+ */
+EXPORT(lstm_backward)
+void lstm_backward(int T, int B, int E, int H, const f32 *x, const f32 *w, const f32 *u, f32 *gates,
+                   const f32 *hseq, const f32 *cseq, const f32 *dy, int dy_seq, const f32 *dhT,
+                   const f32 *dcT, f32 *dx, f32 *dw, f32 *du, f32 *db, f32 *dh0, f32 *dc0, f32 *scratch) {
+  const int G = 4 * H, BH = B * H;
+  const long rows = (long)B * T;
+  f32 *dh = dh0, *dc = dc0; /* carries live in the outputs */
+  for (int k = 0; k < BH; k++) {
+    dh[k] = (dhT ? dhT[k] : 0.0f) + (!dy_seq && dy ? dy[k] : 0.0f);
+    dc[k] = dcT ? dcT[k] : 0.0f;
+  }
+  f32 *ut = scratch; /* [4H, H] */
+  transpose(H, G, u, G, ut);
+  const int h4 = H & ~3;
+  const v128_t one = wasm_f32x4_splat(1.0f);
+  for (int t = T - 1; t >= 0; t--) {
+    const f32 *cp = cseq + (long)t * BH, *cn = cseq + (long)(t + 1) * BH;
+    f32 *zt = gates + (long)t * G;
+    for (int bb = 0; bb < B; bb++) {
+      f32 *z = zt + (long)bb * T * G;
+      f32 *dhr = dh + bb * H, *dcr = dc + bb * H;
+      const f32 *cpr = cp + bb * H, *cnr = cn + bb * H;
+      const f32 *dyr = dy_seq ? dy + ((long)bb * T + t) * H : 0;
+      int j = 0;
+      for (; j < h4; j += 4) {
+        v128_t dhv = wasm_v128_load(dhr + j);
+        if (dyr) dhv = wasm_f32x4_add(dhv, wasm_v128_load(dyr + j));
+        v128_t i = wasm_v128_load(z + j), f = wasm_v128_load(z + H + j);
+        v128_t g = wasm_v128_load(z + 2 * H + j), o = wasm_v128_load(z + 3 * H + j);
+        v128_t tc = v_tanh(wasm_v128_load(cnr + j));
+        v128_t dov = wasm_f32x4_mul(dhv, tc);
+        v128_t dcv = wasm_f32x4_add(wasm_v128_load(dcr + j),
+                                    wasm_f32x4_mul(wasm_f32x4_mul(dhv, o), wasm_f32x4_sub(one, wasm_f32x4_mul(tc, tc))));
+        v128_t di = wasm_f32x4_mul(dcv, g), dg = wasm_f32x4_mul(dcv, i);
+        v128_t df = wasm_f32x4_mul(dcv, wasm_v128_load(cpr + j));
+        wasm_v128_store(dcr + j, wasm_f32x4_mul(dcv, f));
+        wasm_v128_store(z + j, wasm_f32x4_mul(di, wasm_f32x4_mul(i, wasm_f32x4_sub(one, i))));
+        wasm_v128_store(z + H + j, wasm_f32x4_mul(df, wasm_f32x4_mul(f, wasm_f32x4_sub(one, f))));
+        wasm_v128_store(z + 2 * H + j, wasm_f32x4_mul(dg, wasm_f32x4_sub(one, wasm_f32x4_mul(g, g))));
+        wasm_v128_store(z + 3 * H + j, wasm_f32x4_mul(dov, wasm_f32x4_mul(o, wasm_f32x4_sub(one, o))));
+      }
+      for (; j < H; j++) {
+        f32 dhs = dhr[j] + (dyr ? dyr[j] : 0.0f);
+        f32 i = z[j], f = z[H + j], g = z[2 * H + j], o = z[3 * H + j];
+        f32 tc = s_tanh(cnr[j]);
+        f32 dcs = dcr[j] + dhs * o * (1.0f - tc * tc);
+        dcr[j] = dcs * f;
+        z[j] = dcs * g * i * (1.0f - i);
+        z[H + j] = dcs * cpr[j] * f * (1.0f - f);
+        z[2 * H + j] = dcs * i * (1.0f - g * g);
+        z[3 * H + j] = dhs * tc * o * (1.0f - o);
+      }
+    }
+    /* dh_{t-1} = dz_t u^T */
+    gemm(B, H, G, zt, T * G, ut, H, dh, H, 0);
+  }
+  /* batched parameter and input gradients; rows of dz are (b, t) */
+  f32 *wt = scratch; /* [4H, E] */
+  transpose(E, G, w, G, wt);
+  gemm((int)rows, E, G, gates, G, wt, E, dx, E, 0);
+  f32 *xt = scratch; /* [E, B*T] */
+  transpose((int)rows, E, x, E, xt);
+  gemm(E, G, (int)rows, xt, (int)rows, gates, G, dw, G, 0);
+  f32 *hpt = scratch; /* [H, B*T]: column (b, t) = h_{t-1} of row b */
+  for (int bb = 0; bb < B; bb++)
+    for (int t = 0; t < T; t++) {
+      const f32 *hp = hseq + (long)t * BH + bb * H;
+      const long col = (long)bb * T + t;
+      for (int j = 0; j < H; j++) hpt[(long)j * rows + col] = hp[j];
+    }
+  gemm(H, G, (int)rows, hpt, (int)rows, gates, G, du, G, 0);
+  for (int j = 0; j < G; j++) db[j] = 0.0f;
+  for (long r = 0; r < rows; r++) {
+    const f32 *z = gates + r * G;
+    int j = 0;
+    for (; j + 4 <= G; j += 4) wasm_v128_store(db + j, wasm_f32x4_add(wasm_v128_load(db + j), wasm_v128_load(z + j)));
+    for (; j < G; j++) db[j] += z[j];
+  }
+}

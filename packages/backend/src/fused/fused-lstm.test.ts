@@ -1,0 +1,211 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import * as tf from '@tensorflow/tfjs-core';
+import * as tfl from '@tensorflow/tfjs-layers';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { initBackend } from '../init-backend.js';
+import { fusedLstm } from './fused-lstm.js';
+import { fusedRnnModule } from './fused-rnn-module.js';
+import { FUSED_RNN_WASM_SHA256 } from './fused-rnn-wasm.js';
+
+/** Deterministic values in [-scale, scale]. */
+function values(n: number, seed: number, scale = 1): Float32Array {
+  let s = seed >>> 0;
+  return Float32Array.from({ length: n }, () => {
+    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+    return (s / 4294967296 - 0.5) * 2 * scale;
+  });
+}
+
+function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  expect(a.length).toBe(b.length);
+  let m = 0;
+  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i]! - b[i]!));
+  return m;
+}
+
+interface Case {
+  B: number;
+  T: number;
+  E: number;
+  H: number;
+  returnSequences: boolean;
+  goBackwards: boolean;
+  initialState: boolean;
+}
+
+/** Output and gradients (x, kernel, recurrent kernel, bias, h0, c0) of loss = sum(out · r). */
+function run(c: Case, fused: boolean): number[][] {
+  const { B, T, E, H } = c;
+  const layer = tfl.layers.lstm({
+    units: H,
+    recurrentActivation: 'sigmoid',
+    returnSequences: c.returnSequences,
+    goBackwards: c.goBackwards,
+    returnState: true,
+  });
+  const result = tf.tidy(() => {
+    const x = tf.tensor3d(values(B * T * E, 1), [B, T, E]);
+    const k = tf.tensor2d(values(E * 4 * H, 2, 0.5), [E, 4 * H]);
+    const u = tf.tensor2d(values(H * 4 * H, 3, 0.5), [H, 4 * H]);
+    const b = tf.tensor1d(values(4 * H, 4, 0.5));
+    const h0 = tf.tensor2d(values(B * H, 5), [B, H]);
+    const c0 = tf.tensor2d(values(B * H, 6), [B, H]);
+    const outLen = c.returnSequences ? B * T * H : B * H;
+    const r = tf.tensor(values(outLen + 2 * B * H, 7));
+    const forward = (...a: tf.Tensor[]): tf.Tensor[] => {
+      const [xx, kk, uu, bb, hh, cc] = a as [
+        tf.Tensor3D,
+        tf.Tensor2D,
+        tf.Tensor2D,
+        tf.Tensor1D,
+        tf.Tensor2D,
+        tf.Tensor2D,
+      ];
+      if (fused) {
+        const o = fusedLstm(
+          xx,
+          kk,
+          uu,
+          bb,
+          c.initialState ? hh : null,
+          c.initialState ? cc : null,
+          c,
+        );
+        return [o.output, o.h, o.c];
+      }
+      const cell = (layer as unknown as { cell: Record<string, { read(): tf.Tensor }> }).cell;
+      // Read the differentiated inputs instead of the layer's variables.
+      cell['kernel']!.read = () => kk;
+      cell['recurrentKernel']!.read = () => uu;
+      cell['bias']!.read = () => bb;
+      const out = layer.apply(xx, c.initialState ? { initialState: [hh, cc] } : {}) as tf.Tensor[];
+      return out;
+    };
+    const loss = (...a: tf.Tensor[]): tf.Scalar => {
+      const flat = tf.concat(forward(...a).map((t) => tf.reshape(t, [-1])));
+      return tf.sum(tf.mul(flat, r));
+    };
+    if (!fused) layer.apply(x); // builds the weights
+    const inputs = [x, k, u, b, h0, c0];
+    const outs = forward(...inputs).map((t) => Array.from(t.dataSync()));
+    const wrt = c.initialState ? inputs : inputs.slice(0, 4);
+    const grads = tf
+      .grads((...a: tf.Tensor[]) => loss(...a, ...inputs.slice(a.length)))(wrt)
+      .map((t) => Array.from(t.dataSync()));
+    return [...outs, ...grads];
+  });
+  if (!fused) layer.dispose();
+  return result;
+}
+
+const CASES: Case[] = [
+  { B: 3, T: 5, E: 6, H: 8, returnSequences: false, goBackwards: false, initialState: false },
+  { B: 5, T: 4, E: 3, H: 4, returnSequences: true, goBackwards: false, initialState: true },
+  { B: 2, T: 6, E: 7, H: 5, returnSequences: true, goBackwards: true, initialState: true },
+  { B: 1, T: 3, E: 9, H: 12, returnSequences: false, goBackwards: true, initialState: false },
+];
+
+describe('fusedLstm (WASM SIMD whole-sequence kernel)', () => {
+  beforeAll(async () => {
+    await initBackend({ type: 'cpu' });
+  });
+
+  it.each(CASES)('matches tfjs-layers LSTM on outputs, states and gradients: %o', (c) => {
+    const before = tf.memory().numTensors;
+    const live = fusedRnnModule().liveBytes();
+    const ref = run(c, false);
+    const got = run(c, true);
+    const names = ['output', 'h', 'c', 'dx', 'dkernel', 'drecurrent', 'dbias', 'dh0', 'dc0'];
+    expect(got).toHaveLength(ref.length);
+    for (let i = 0; i < ref.length; i++) {
+      const diff = maxAbsDiff(got[i]!, ref[i]!);
+      expect(diff, names[i]).toBeLessThan(1e-4);
+    }
+    expect(tf.memory().numTensors).toBe(before);
+    expect(fusedRnnModule().liveBytes()).toBe(live);
+  });
+
+  it('agrees with central finite differences', () => {
+    const B = 2,
+      T = 4,
+      E = 3,
+      H = 4;
+    const x = tf.tensor3d(values(B * T * E, 11), [B, T, E]);
+    const k = tf.tensor2d(values(E * 4 * H, 12, 0.5), [E, 4 * H]);
+    const u = tf.tensor2d(values(H * 4 * H, 13, 0.5), [H, 4 * H]);
+    const b = tf.tensor1d(values(4 * H, 14, 0.5));
+    const r = tf.tensor3d(values(B * T * H, 15), [B, T, H]);
+    const loss = (xx: tf.Tensor, kk: tf.Tensor, uu: tf.Tensor, bb: tf.Tensor): tf.Scalar =>
+      tf.sum(
+        tf.mul(
+          fusedLstm(
+            xx as tf.Tensor3D,
+            kk as tf.Tensor2D,
+            uu as tf.Tensor2D,
+            bb as tf.Tensor1D,
+            null,
+            null,
+            {
+              returnSequences: true,
+            },
+          ).output,
+          r,
+        ),
+      );
+    const inputs = [x, k, u, b];
+    const grads = tf
+      .grads(loss)(inputs)
+      .map((g) => g.dataSync());
+    const eps = 1e-2;
+    let worst = 0;
+    inputs.forEach((input, which) => {
+      const base = input.dataSync();
+      for (let i = 0; i < base.length; i += 3) {
+        const at = (delta: number): number => {
+          const v = Float32Array.from(base);
+          v[i] = v[i]! + delta;
+          const args = inputs.map((t, j) => (j === which ? tf.tensor(v, t.shape) : t));
+          const value = loss(args[0]!, args[1]!, args[2]!, args[3]!).dataSync()[0]!;
+          tf.dispose(args[which]!);
+          return value;
+        };
+        const numeric = (at(eps) - at(-eps)) / (2 * eps);
+        const analytic = grads[which]![i]!;
+        worst = Math.max(worst, Math.abs(numeric - analytic) / Math.max(1, Math.abs(numeric)));
+      }
+    });
+    expect(worst).toBeLessThan(2e-3);
+    tf.dispose([x, k, u, b, r]);
+  });
+
+  it('the committed .wasm (and its embedded copy) is what csrc/fused_rnn.c builds to', (ctx) => {
+    const csrc = fileURLToPath(new URL('../../csrc/', import.meta.url));
+    const committed = readFileSync(join(csrc, 'fused_rnn.wasm'));
+    expect(createHash('sha256').update(committed).digest('hex')).toBe(FUSED_RNN_WASM_SHA256);
+    let clang = true;
+    try {
+      execFileSync('clang', ['--version'], { stdio: 'ignore' });
+      execFileSync('wasm-ld', ['--version'], { stdio: 'ignore' });
+    } catch {
+      clang = false;
+    }
+    if (!clang) {
+      console.warn('notice: clang/wasm-ld not installed: not rebuilding csrc/fused_rnn.wasm');
+      ctx.skip();
+      return;
+    }
+    const dir = mkdtempSync(join(tmpdir(), 'seqpipe-fused-'));
+    try {
+      const out = join(dir, 'fused_rnn.wasm');
+      execFileSync('sh', [join(csrc, 'build.sh'), out], { stdio: 'pipe' });
+      expect(readFileSync(out).equals(committed)).toBe(true);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
