@@ -41,6 +41,10 @@ describe('nx plugin', () => {
     expect(train?.outputs).toEqual(['{workspaceRoot}/artifacts/demo']);
     expect(evaluate?.dependsOn).toEqual(['train']);
     expect(report?.dependsOn).toEqual(['evaluate']);
+    expect(report?.outputs).toEqual([
+      '{workspaceRoot}/reports/demo/report.html',
+      '{workspaceRoot}/reports/demo/report.md',
+    ]);
     expect(predict?.cache).toBe(false);
     expect(bundle?.options.command).toBe(
       'node packages/cli/bin/seqpipe.js bundle pipelines/demo.json --target all',

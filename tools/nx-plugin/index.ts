@@ -76,7 +76,10 @@ export function pipelineTargets(
       dependsOn: ['evaluate'],
       cache: true,
       inputs: [file, ...PACKAGE_SOURCES],
-      outputs: [`{workspaceRoot}/reports/${name}/report.md`],
+      outputs: [
+        `{workspaceRoot}/reports/${name}/report.html`,
+        `{workspaceRoot}/reports/${name}/report.md`,
+      ],
     },
     predict: {
       ...run(`predict ${pipelineFile}`),

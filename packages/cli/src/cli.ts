@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import { SeqpipeError, formatIssue, isSeqpipeError } from '@seqpipe/errors';
 import { artifactDirFor } from './artifact-files.js';
+import { compareCommand } from './commands/compare.js';
 import { bundleCommand } from './commands/bundle.js';
 import { evaluateCommand } from './commands/evaluate.js';
 import { predictTexts } from './commands/predict.js';
@@ -20,7 +21,10 @@ Commands:
   train    <pipeline.json> [--out <dir>]     train and write the artifact (default artifacts/<name>/)
   evaluate <pipeline.json> [--artifact <dir>] [--out <dir>]
                                              metrics on the held-out splits → reports/<name>/metrics.json
-  report   <pipeline.json> [--out <dir>]     write reports/<name>/report.md from the evaluation
+  report   <pipeline.json> [--out <dir>]     write reports/<name>/report.html and report.md from the evaluation
+  compare  <run> <run> [run...] [--out <dir>]
+                                             several runs on one page → reports/compare/compare.html;
+                                             a run is a report dir, a metrics.json or an artifact dir
   predict  <pipeline.json> [text...]         predict texts (default: the pipeline's evaluate.examples)
   predict  --artifact <dir> <text...>        predict with any artifact, no pipeline needed
   run      <pipeline.json>                   train, evaluate, report, then predict the examples
@@ -125,13 +129,16 @@ async function dispatch(argv: readonly string[], io: CliIo): Promise<number> {
         io,
       );
       return 0;
+    case 'compare':
+      await compareCommand(rest, { out: values.out }, io);
+      return 0;
     case 'run':
       await runCommand(await readPipeline(needPipeline(), io.cwd), io);
       return 0;
     default:
       throw new SeqpipeError(
         'SEQPIPE_USAGE',
-        `unknown command "${command}". Commands: validate, train, evaluate, report, predict, run, bundle (see \`seqpipe --help\`).`,
+        `unknown command "${command}". Commands: validate, train, evaluate, report, compare, predict, run, bundle (see \`seqpipe --help\`).`,
       );
   }
 }

@@ -57,3 +57,24 @@ export type {
   WrongPrediction,
 } from './classification-analysis.js';
 export { MAX_SCORED_TEXT, scoredText } from './scored-text.js';
+export { renderHtmlReport } from './html-report.js';
+export type { HtmlReportOptions } from './html-report.js';
+export { renderChartSvg } from './render-chart.js';
+export {
+  calibrationChart,
+  confusionMatrixChart,
+  lineChart,
+  MAX_CURVE_POINTS,
+  POINT_MARK,
+  thinPoints,
+} from './chart-specs.js';
+export type { ChartSpec, SeriesPoint } from './chart-specs.js';
+export {
+  compareCurveCharts,
+  historyMetrics,
+  learningCurveCharts,
+} from './learning-curve-charts.js';
+export { taskReportSections } from './task-report-sections.js';
+export type { ChartRenderer, TaskReportSection } from './task-report-section.js';
+export { renderCompareHtml, renderCompareMarkdown } from './compare-report.js';
+export type { CompareRun } from './compare-report.js';

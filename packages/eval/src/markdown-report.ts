@@ -3,10 +3,12 @@ import type { History, ReportInput } from './report-input.js';
 import { bestEpoch } from './best-epoch.js';
 import { fixed4, grouped } from './format-number.js';
 import { codeCell, escapeMarkdownCell as cell, markdownTable } from './markdown-table.js';
+import { taskReportSections } from './task-report-sections.js';
 
 /**
  * Renders a run as a Markdown report: summary, model, metrics per split (per-class table and
- * confusion matrix), learning curves as a table with the best epoch by validation loss marked,
+ * confusion matrix), the task's own section (classification: ROC AUC, average precision,
+ * threshold table, calibration table, most confidently wrong examples), learning curves as a table with the best epoch by validation loss marked,
  * and example predictions. Deterministic: the same input gives the same bytes (no clock,
  * no locale); metrics and losses have 4 decimals; texts in tables are escaped.
  */
@@ -16,6 +18,7 @@ export function renderMarkdownReport(input: ReportInput): string {
     summarySection(input),
     modelSection(input),
     metricsSection(input),
+    taskSection(input),
     learningCurvesSection(input.training.history),
     examplesSection(input),
   ];
@@ -150,6 +153,17 @@ function confusionTable({ confusionMatrix }: ClassificationMetrics): string[] {
         ...labels.map((_, column) => grouped(matrix[row]?.[column] ?? 0)),
       ]),
     ),
+  ];
+}
+
+/** The task's own section (classification: ranking, thresholds, calibration, confident mistakes). */
+function taskSection(input: ReportInput): string[] {
+  const section = taskReportSections[input.pipeline.task];
+  if (section !== undefined) return section.markdown(input);
+  return [
+    '## Analysis',
+    '',
+    `No task-specific analysis for task "${cell(input.pipeline.task)}" yet.`,
   ];
 }
 

@@ -8,8 +8,10 @@ import {
   classificationMetrics,
   formatMetricsLine,
   renderMetricsDocument,
+  scoredText,
   type ClassificationMetrics,
   type ReportInput,
+  type ScoredExample,
 } from '@seqpipe/eval';
 import type { TextClassifier } from '@seqpipe/runtime';
 import { canonicalHash, prepareData, writeFileAtomic, type TrainingRecord } from '@seqpipe/train';
@@ -47,18 +49,31 @@ export async function evaluateCommand(
       file: loaded.file,
     });
     const data = prepareData(pipeline, examples, loaded.file);
-    const score = async (split: readonly Example[]): Promise<ClassificationMetrics | undefined> => {
+    const labels = classifier.manifest.labels;
+    const score = async (
+      split: readonly Example[],
+    ): Promise<{ metrics: ClassificationMetrics; scored: ScoredExample[] } | undefined> => {
       if (split.length === 0) return undefined;
       const predictions = await classifier.predict(split.map((e) => e.input));
-      const labels = classifier.manifest.labels;
-      return classificationMetrics(
-        split.map((e) => data.classes.indexOf(e.target)),
-        predictions.map((p) => labels.indexOf(p.label)),
-        { labels, ...(labels.length === 2 ? { positiveIndex: 1 } : {}) },
-      );
+      const targets = split.map((e) => data.classes.indexOf(e.target));
+      return {
+        metrics: classificationMetrics(
+          targets,
+          predictions.map((p) => labels.indexOf(p.label)),
+          { labels, ...(labels.length === 2 ? { positiveIndex: 1 } : {}) },
+        ),
+        // Per-example scores, so the report can draw ROC, PR and calibration curves.
+        scored: predictions.map((p, i) => ({
+          text: scoredText(p.text),
+          target: targets[i] as number,
+          scores: [...p.scores],
+        })),
+      };
     };
-    const validation = await score(data.splits.validation);
-    const test = await score(data.splits.test);
+    const scoredValidation = await score(data.splits.validation);
+    const scoredTest = await score(data.splits.test);
+    const validation = scoredValidation?.metrics;
+    const test = scoredTest?.metrics;
     const examplePredictions = await classifier.predict(pipeline.evaluate.examples);
     const { manifest } = classifier;
     const input: ReportInput = {
@@ -78,6 +93,12 @@ export async function evaluateCommand(
         label: p.label,
         score: manifest.task === 'binaryClassification' ? (p.scores[1] ?? 0) : p.confidence,
       })),
+      predictions: {
+        labels: [...labels],
+        threshold: manifest.threshold,
+        ...(scoredValidation === undefined ? {} : { validation: scoredValidation.scored }),
+        ...(scoredTest === undefined ? {} : { test: scoredTest.scored }),
+      },
     };
     const out = join(reportDirFor(pipeline.name, io.cwd, flags.out), 'metrics.json');
     await writeFileAtomic(out, renderMetricsDocument(buildMetricsDocument(input, new Date())));

@@ -3,6 +3,7 @@ import { join, relative } from 'node:path';
 import { SeqpipeError } from '@seqpipe/errors';
 import {
   parseMetricsDocument,
+  renderHtmlReport,
   renderMarkdownReport,
   reportInputFromMetricsDocument,
   type ReportInput,
@@ -17,7 +18,10 @@ export interface ReportFlags {
   readonly out?: string | undefined;
 }
 
-/** Renders `report.md` from `metrics.json` (written by `evaluate`), or from a fresh evaluation. */
+/**
+ * Renders `report.html` and `report.md` from `metrics.json` (written by `evaluate`), or from a
+ * fresh evaluation. Returns the path of `report.html`.
+ */
 export async function reportCommand(
   loaded: LoadedPipeline,
   flags: ReportFlags,
@@ -25,23 +29,34 @@ export async function reportCommand(
   evaluated?: ReportInput,
 ): Promise<string> {
   const dir = reportDirFor(loaded.pipeline.name, io.cwd, flags.out);
-  const input = evaluated ?? (await readReportInput(join(dir, 'metrics.json'), io));
-  const out = join(dir, 'report.md');
-  await writeFileAtomic(out, renderMarkdownReport(input));
-  io.stdout.write(`report written to ${relative(io.cwd, out)}\n`);
-  return out;
+  const input = evaluated ?? (await readReportInput(join(dir, 'metrics.json'), io.cwd));
+  const html = join(dir, 'report.html');
+  const markdown = join(dir, 'report.md');
+  await writeFileAtomic(html, await renderHtmlReport(input));
+  await writeFileAtomic(markdown, renderMarkdownReport(input));
+  io.stdout.write(
+    `report written to ${relative(io.cwd, html)} and ${relative(io.cwd, markdown)}\n`,
+  );
+  return html;
 }
 
-async function readReportInput(file: string, io: CliIo): Promise<ReportInput> {
+/**
+ * Reads and checks a `metrics.json`. A missing file or one that is not a metrics document is a
+ * `SEQPIPE_EVAL_INVALID` error naming the file and what is wrong with it.
+ */
+export async function readReportInput(file: string, cwd: string): Promise<ReportInput> {
   let json: string;
   try {
     json = await readFile(file, 'utf8');
   } catch (error) {
+    const missing = (error as NodeJS.ErrnoException).code === 'ENOENT';
     throw new SeqpipeError(
       'SEQPIPE_EVAL_INVALID',
-      `${relative(io.cwd, file)} does not exist: run \`seqpipe evaluate <pipeline.json>\` (or \`nx run <pipeline>:report\`, which does) first.`,
-      { file, cause: error },
+      missing
+        ? `${relative(cwd, file)} does not exist: run \`seqpipe evaluate <pipeline.json>\` (or \`nx run <pipeline>:report\`, which does) first.`
+        : `cannot read ${relative(cwd, file)}: ${(error as Error).message}`,
+      { file: relative(cwd, file), cause: error },
     );
   }
-  return reportInputFromMetricsDocument(parseMetricsDocument(json, file));
+  return reportInputFromMetricsDocument(parseMetricsDocument(json, relative(cwd, file)));
 }
