@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
+import { fuseRecurrent } from './fused-recurrent.js';
 import { SeededOrthogonal } from './seeded-orthogonal.js';
 import { reseedEachTrainingStep, seededDropoutFunc } from './seeded-dropout.js';
 import type {
@@ -110,6 +111,7 @@ function isolateApplyKwargs(layer: tfl.RNN): void {
 ): tfl.RNN {
   const layer = createRecurrent(spec, name, seed);
   disposeMasksOnDispose(layer, () => [layer.cell]);
+  fuseRecurrent(layer);
   return layer;
   isolateApplyKwargs(layer);
 }
@@ -200,6 +202,7 @@ export const layerRegistry: { readonly [T in LayerType]: LayerFactory<T> } = {
       directions.forwardLayer.cell,
       directions.backwardLayer.cell,
     ]);
+    fuseRecurrent(wrapper);
     return wrapper;
   },
   dropout: (spec, build) => {

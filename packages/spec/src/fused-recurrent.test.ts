@@ -1,0 +1,93 @@
+import * as tf from '@tensorflow/tfjs-core';
+import * as tfl from '@tensorflow/tfjs-layers';
+import { initBackend } from '@seqpipe/backend';
+import { afterAll, describe, expect, it } from 'vitest';
+import { fuseRecurrent, setFusedRecurrentLog } from './fused-recurrent.js';
+
+function model(maskZero: boolean, bidirectional: boolean): tfl.LayersModel {
+  const m = tfl.sequential();
+  m.add(
+    tfl.layers.embedding({
+      inputDim: 20,
+      outputDim: 4,
+      inputLength: 6,
+      maskZero,
+      embeddingsInitializer: tfl.initializers.randomUniform({ minval: -1, maxval: 1, seed: 1 }),
+    }),
+  );
+  const lstm = tfl.layers.lstm({
+    units: 5,
+    recurrentActivation: 'sigmoid',
+    kernelInitializer: tfl.initializers.glorotUniform({ seed: 2 }),
+    recurrentInitializer: tfl.initializers.glorotUniform({ seed: 3 }),
+    biasInitializer: tfl.initializers.randomUniform({ minval: -1, maxval: 1, seed: 4 }),
+  });
+  m.add(fuseRecurrent(bidirectional ? tfl.layers.bidirectional({ layer: lstm }) : lstm));
+  m.add(
+    tfl.layers.dense({
+      units: 1,
+      activation: 'sigmoid',
+      kernelInitializer: tfl.initializers.glorotUniform({ seed: 5 }),
+    }),
+  );
+  m.compile({ optimizer: tf.train.sgd(0.5), loss: 'binaryCrossentropy' });
+  return m;
+}
+
+const ids = (): tf.Tensor =>
+  tf.tensor2d(
+    [
+      [1, 2, 3, 4, 5, 6],
+      [7, 0, 9, 3, 2, 1],
+    ],
+    [2, 6],
+    'int32',
+  );
+
+/** Predictions and weights after one training step. */
+async function trainOnce(backend: 'cpu' | 'wasm', bidirectional: boolean): Promise<number[]> {
+  await initBackend(backend === 'cpu' ? { type: 'cpu' } : { type: 'wasm', threads: 1 });
+  const m = model(false, bidirectional);
+  const x = ids();
+  const y = tf.tensor2d([[1], [0]]);
+  await m.trainOnBatch(x, y);
+  const p = m.predict(x) as tf.Tensor;
+  const out = [...p.dataSync(), ...m.getWeights().flatMap((w) => Array.from(w.dataSync()))];
+  tf.dispose([x, y, p]);
+  m.optimizer.dispose(); // SGD keeps its learning rate as a tensor
+  m.dispose();
+  return out;
+}
+
+describe('fuseRecurrent', () => {
+  afterAll(() => setFusedRecurrentLog((message) => console.warn(message)));
+
+  it.each([false, true])(
+    'trains like tfjs-layers (bidirectional: %s) and serializes as LSTM',
+    async (bi) => {
+      const ref = await trainOnce('cpu', bi);
+      const before = tf.memory().numTensors;
+      const got = await trainOnce('wasm', bi);
+      expect(tf.memory().numTensors).toBe(before);
+      expect(got).toHaveLength(ref.length);
+      for (let i = 0; i < ref.length; i++) expect(Math.abs(got[i]! - ref[i]!)).toBeLessThan(1e-4);
+      const m = model(false, bi);
+      expect(JSON.stringify(m.toJSON(null, false))).toContain('"class_name":"LSTM"');
+      m.dispose();
+    },
+  );
+
+  it('falls back to tfjs-layers with a logged reason when masking', async () => {
+    const messages: string[] = [];
+    setFusedRecurrentLog((message) => messages.push(message));
+    await initBackend({ type: 'wasm', threads: 1 });
+    const m = model(true, false);
+    const x = ids();
+    const p = m.predict(x) as tf.Tensor;
+    expect(p.shape).toEqual([2, 1]);
+    expect(messages).toHaveLength(1);
+    expect(messages[0]).toMatch(/runs tfjs-layers' LSTM, not the fused kernel: masking/);
+    tf.dispose([x, p]);
+    m.dispose();
+  });
+});
