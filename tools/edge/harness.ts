@@ -195,6 +195,7 @@ export async function startServer(
     await stop();
     throw new Error(
       `${command} ${args.join(' ')} did not start: ${(error as Error).message}\n${output}`,
+      { cause: error },
     );
   }
 }
