@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -317,6 +317,15 @@ describe.skipIf(!HAVE_CHROMIUM && process.env['CI'] !== 'true')('in headless Chr
     expect(text).toContain('Most confidently wrong');
     expect(text).toContain('wasm · SIMD on · 1 thread');
     await page.screenshot({ path: join(SCREENSHOTS, 'report-tiny-rnn.png'), fullPage: true });
+    for (const section of ['model', 'learning-curves', 'task']) {
+      await page
+        .locator(`#${section}`)
+        .screenshot({ path: join(SCREENSHOTS, `report-tiny-rnn-${section}.png`) });
+    }
+    await copyFile(
+      join(dir, 'reports', 'tiny-rnn', 'report.html'),
+      join(SCREENSHOTS, 'report-tiny-rnn.html'),
+    );
     await page.setViewportSize({ width: 420, height: 900 });
     expect((await readability(page)).overflow).toBeLessThanOrEqual(0);
     await page.screenshot({
@@ -370,6 +379,13 @@ describe.skipIf(!HAVE_CHROMIUM && process.env['CI'] !== 'true')('in headless Chr
     expect(small).toEqual([]);
     expect(overflow).toBeLessThanOrEqual(0);
     await page.screenshot({ path: join(SCREENSHOTS, 'compare-3-runs.png'), fullPage: true });
+    await page
+      .locator('#curves')
+      .screenshot({ path: join(SCREENSHOTS, 'compare-3-runs-curves.png') });
+    await copyFile(
+      join(dir, 'reports', 'compare', 'compare.html'),
+      join(SCREENSHOTS, 'compare-3-runs.html'),
+    );
     expect(problems).toEqual([]);
     await page.close();
   });

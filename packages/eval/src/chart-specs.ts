@@ -49,7 +49,14 @@ const config = {
   background: 'white',
   view: { stroke: '#d0d7de' },
   axis: { labelFontSize: 11, titleFontSize: 12, titleFontWeight: 600, gridColor: '#eef1f4' },
-  legend: { labelFontSize: 11, titleFontSize: 11, orient: 'bottom', direction: 'horizontal' },
+  legend: {
+    labelFontSize: 11,
+    titleFontSize: 11,
+    orient: 'bottom',
+    direction: 'horizontal',
+    labelLimit: 0,
+    columns: 2,
+  },
   range: { category: PALETTE },
 } as const;
 
@@ -78,7 +85,11 @@ interface LineChartOptions {
 
 /** A line chart with one symbol per data point, optional y = x reference and a vertical marker. */
 export function lineChart(options: LineChartOptions): ChartSpec {
-  const values = options.points.filter((p) => Number.isFinite(p.x) && Number.isFinite(p.y));
+  // `order` keeps each series drawn in the given order: a ROC or PR curve can go straight up or
+  // back at one x, which Vega-Lite's default (sorted by x) would scramble.
+  const values = options.points
+    .filter((p) => Number.isFinite(p.x) && Number.isFinite(p.y))
+    .map((p, order) => ({ ...p, order }));
   const hasDash = values.some((p) => p.dash !== undefined);
   const x = {
     field: 'x',
@@ -158,7 +169,7 @@ export function lineChart(options: LineChartOptions): ChartSpec {
     layer: [
       {
         mark: { type: 'line', strokeWidth: 2, interpolate: 'linear' },
-        encoding: { x, y, color, ...dash },
+        encoding: { x, y, color, ...dash, order: { field: 'order', type: 'quantitative' } },
       },
       {
         name: POINT_MARK,

@@ -67,14 +67,16 @@ function figures({ name, input }: CompareRun): RunFigures {
   };
 }
 
-/** The best value of each metric column (higher is better), to highlight it. */
+/** The best value of each metric column (higher is better) to highlight, unless all tie. */
 function bestValues(rows: readonly RunFigures[]): Array<number | undefined> {
   return METRIC_COLUMNS.map((_, column) => {
     const values = rows.flatMap((r) => {
       const v = r.values[column];
       return v === undefined ? [] : [v];
     });
-    return values.length < 2 ? undefined : Math.max(...values);
+    const max = Math.max(...values);
+    // Nothing stands out when fewer than two runs have the value or all runs tie.
+    return values.length < 2 || values.every((v) => v === max) ? undefined : max;
   });
 }
 
@@ -192,7 +194,7 @@ export async function renderCompareHtml(
       ]),
       { numericColumns: METRIC_COLUMNS.map((_, i) => i + 1) },
     ),
-    '<p class="muted">Bold: the best value of the column. — : not available (no such split, or metrics.json without per-example scores).</p>',
+    '<p class="muted">Bold: the best value of the column (none when all runs tie). — : not available (no such split, or metrics.json without per-example scores).</p>',
     '</section>',
     '<section class="panel" id="curves"><h2>Curves</h2>',
     rendered.length === 0

@@ -70,6 +70,7 @@ section.panel { background: white; border: 1px solid var(--line); border-radius:
 table { border-collapse: collapse; margin: 8px 0 16px; font-size: 14px; background: white; }
 th, td { border-bottom: 1px solid var(--line); padding: 5px 12px; text-align: left; vertical-align: top; }
 th { background: var(--bg); font-weight: 600; }
+table:not(.texts) td:first-child { white-space: nowrap; }
 td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
 tr.current td { background: #fff8c5; font-weight: 600; }
 table.texts td:first-child { max-width: 560px; overflow-wrap: anywhere; white-space: pre-wrap; }
@@ -78,8 +79,9 @@ code { font: 13px ui-monospace, SFMono-Regular, "DejaVu Sans Mono", Menlo, monos
 .scroll { overflow-x: auto; max-width: 100%; }
 figure.chart { margin: 0; background: white; border: 1px solid var(--line); border-radius: 8px; padding: 10px 12px; }
 figure.chart figcaption { font-size: 13px; margin-bottom: 6px; }
-figure.chart figcaption strong { font-size: 15px; color: var(--fg); margin-right: 4px; }
-figure.chart svg { display: block; }
+figure.chart figcaption strong { display: block; font-size: 15px; color: var(--fg); }
+figure.chart figcaption span { display: block; min-height: 2.9em; }
+figure.chart svg { display: block; margin: 0 auto; }
 .graph { display: flex; flex-wrap: wrap; align-items: stretch; gap: 0; margin: 8px 0 16px; }
 .graph .node { background: white; border: 1px solid var(--line); border-radius: 8px; padding: 8px 12px; min-width: 130px; }
 .graph .node .type { font-weight: 600; }

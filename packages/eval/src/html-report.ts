@@ -110,8 +110,15 @@ function summaryHtml({ pipeline, data, backend, training }: ReportInput): string
 
 function modelHtml({ model, data }: ReportInput): string {
   const total = model.totalParams;
+  // Keras-style summaries list the input layer themselves; otherwise the graph starts with one.
+  const input =
+    model.layers[0]?.type === 'InputLayer'
+      ? []
+      : [
+          `<div class="node"><div class="type">Input</div><div class="meta"><code>[null,${data.maxLen}]</code> token ids</div></div>`,
+        ];
   const nodes = [
-    `<div class="node"><div class="type">Input</div><div class="meta"><code>[null,${data.maxLen}]</code> token ids</div></div>`,
+    ...input,
     ...model.layers.map((layer) => {
       const share = total === 0 ? 0 : (100 * layer.params) / total;
       return [

@@ -11,7 +11,7 @@ export async function renderChartSvg(chart: ChartSpec): Promise<string> {
   const vegaSpec = compile(chart.spec).spec;
   const view = new View(parse(vegaSpec), { renderer: 'none' });
   try {
-    const svg = await view.toSVG();
+    const svg = scopeIds(await view.toSVG(), chart.id);
     return svg.replace(
       /^<svg([^>]*?) width="(\d+(?:\.\d+)?)" height="(\d+(?:\.\d+)?)"/,
       (_, attributes: string, width: string, height: string) =>
@@ -20,6 +20,24 @@ export async function renderChartSvg(chart: ChartSpec): Promise<string> {
   } finally {
     view.finalize();
   }
+}
+
+/**
+ * Vega numbers gradient and clip-path ids with a process-wide counter (`gradient_4`, `clip2`).
+ * Renamed to `<chart id>-<n>` in order of appearance, ids are unique among the charts of one
+ * page and the same on every run.
+ */
+function scopeIds(svg: string, chartId: string): string {
+  const ids = new Map<string, string>();
+  for (const match of svg.matchAll(/ id="([^"]+)"/g)) {
+    const id = match[1] as string;
+    if (!ids.has(id)) ids.set(id, `${chartId}-${ids.size + 1}`);
+  }
+  if (ids.size === 0) return svg;
+  return svg.replace(/( id="|url\(#|href="#)([^")]+)/g, (whole, lead: string, id: string) => {
+    const scoped = ids.get(id);
+    return scoped === undefined ? whole : `${lead}${scoped}`;
+  });
 }
 
 function escapeAttribute(text: string): string {
