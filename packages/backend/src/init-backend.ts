@@ -274,6 +274,16 @@ async function createWasmBackend(
           throw error;
         }
       }
+      if (runtime === 'browser' && plan.source !== undefined && 'url' in plan.source) {
+        // tfjs' loader would cap the pool at half the cores (none on 2 cores): load it ourselves.
+        const { loadBrowserThreadedWasmModule } = await import('./browser-threaded-wasm.js');
+        const module = await loadBrowserThreadedWasmModule(
+          plan.threads,
+          wasmUrlPrefix(plan.source.url),
+        );
+        setThreadsCount(plan.threads);
+        return new BackendWasm(module);
+      }
       return await stockWasmBackend(true, plan.threads);
     } catch (error) {
       outcome.reasons.push(
