@@ -14,11 +14,16 @@ spec = json.load(open(spec_file))
 env = dict(os.environ, GIT_INDEX_FILE=tempfile.mktemp(prefix='seqpipe-index-'))
 def git(*args, input=None, e=env):
     return subprocess.run(['git', *args], input=input, env=e, check=True, capture_output=True).stdout
+def mode(path):
+    out = git('ls-tree', 'HEAD', path).decode().split()
+    return out[0] if out else '100644'
+def _unused(*args, input=None, e=env):
+    return subprocess.run(['git', *args], input=input, env=e, check=True, capture_output=True).stdout
 git('read-tree', 'HEAD')
 paths = []
 for path in spec.get('whole', []):
     blob = git('hash-object', '-w', path).decode().strip()
-    git('update-index', '--add', '--cacheinfo', f'100644,{blob},{path}')
+    git('update-index', '--add', '--cacheinfo', f'{mode(path)},{blob},{path}')
     paths.append(path)
 for path, edits in spec.get('edits', {}).items():
     head = git('show', f'HEAD:{path}').decode()
@@ -31,7 +36,7 @@ for path, edits in spec.get('edits', {}).items():
             if line.strip() and line not in work:
                 sys.exit(f'{path}: the work tree lacks {line!r}: edit it first')
     blob = git('hash-object', '-w', '--stdin', input=head.encode()).decode().strip()
-    git('update-index', '--add', '--cacheinfo', f'100644,{blob},{path}')
+    git('update-index', '--add', '--cacheinfo', f'{mode(path)},{blob},{path}')
     paths.append(path)
 git('commit', '-q', '-m', msg)
 os.unlink(env['GIT_INDEX_FILE'])
