@@ -3,6 +3,7 @@ import { copyFile, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promi
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { marked } from 'marked';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '@seqpipe/cli';
@@ -332,6 +333,43 @@ describe.skipIf(!HAVE_CHROMIUM && process.env['CI'] !== 'true')('in headless Chr
       path: join(SCREENSHOTS, 'report-tiny-rnn-narrow.png'),
       fullPage: true,
     });
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+
+  it('renders report.md as a Markdown viewer would: every table a table, no stray pipes', async () => {
+    const md = await readFile(join(dir, 'reports', 'tiny-rnn', 'report.md'), 'utf8');
+    const tables = md.split('\n').filter((line) => /^\|(?:-+:?|:?-+:?)\|/.test(line)).length;
+    const file = join(SCREENSHOTS, 'report-tiny-rnn.md.html');
+    const body = await marked.parse(md, { gfm: true });
+    await writeFile(
+      file,
+      `<!doctype html><meta charset="utf-8"><style>body{font:15px sans-serif;max-width:980px;margin:24px auto}td,th{border:1px solid #ccc;padding:3px 8px}table{border-collapse:collapse;margin:8px 0}</style>${body}`,
+    );
+    const { page, problems } = await open(file);
+    const rendered = await page.evaluate(() => ({
+      tables: document.querySelectorAll('table').length,
+      headings: Array.from(document.querySelectorAll('h2')).map((h) => h.textContent),
+      strayPipes: Array.from(document.querySelectorAll('p')).filter((p) =>
+        (p.textContent ?? '').trim().startsWith('|'),
+      ).length,
+      escapedCells: Array.from(document.querySelectorAll('td')).some((td) =>
+        (td.textContent ?? '').includes('\\'),
+      ),
+    }));
+    expect(tables).toBeGreaterThan(10);
+    expect(rendered.tables).toBe(tables);
+    expect(rendered.strayPipes).toBe(0);
+    expect(rendered.escapedCells).toBe(false);
+    expect(rendered.headings).toEqual([
+      'Summary',
+      'Model',
+      'Metrics',
+      'Classification analysis',
+      'Learning curves',
+      'Example predictions',
+    ]);
+    await page.screenshot({ path: join(SCREENSHOTS, 'report-tiny-rnn-md.png'), fullPage: true });
     expect(problems).toEqual([]);
     await page.close();
   });
