@@ -46,7 +46,13 @@ async function setUpSystem(
 
 /** seqpipe's recurrent layers (fused kernels where the options allow). */
 async function seqpipeRecurrentLayers(): Promise<RecurrentLayers> {
-  return stockRecurrentLayers;
+  const { fuseRecurrent } = await import('@seqpipe/spec');
+  return {
+    lstm: (args) => fuseRecurrent(stockRecurrentLayers.lstm(args)),
+    gru: (args) => fuseRecurrent(stockRecurrentLayers.gru(args)),
+    simpleRNN: (args) => fuseRecurrent(stockRecurrentLayers.simpleRNN(args)),
+    wrap: (layer) => fuseRecurrent(layer),
+  };
 }
 
 async function trainStep(model: tfl.LayersModel, xs: tf.Tensor[], y: tf.Tensor): Promise<void> {

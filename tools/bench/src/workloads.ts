@@ -10,12 +10,15 @@ export interface RecurrentLayers {
   lstm(args: LstmArgs): tfl.layers.Layer;
   gru(args: GruArgs): tfl.layers.Layer;
   simpleRNN(args: SimpleRnnArgs): tfl.layers.Layer;
+  /** Applied to wrappers built around these layers (Bidirectional clones its inner layer). */
+  wrap<L extends tfl.layers.Layer>(layer: L): L;
 }
 
 export const stockRecurrentLayers: RecurrentLayers = {
   lstm: (args) => tfl.layers.lstm(args),
   gru: (args) => tfl.layers.gru(args),
   simpleRNN: (args) => tfl.layers.simpleRNN(args),
+  wrap: (layer) => layer,
 };
 
 export type WorkloadKind = 'classifier' | 'seq2seq';
