@@ -1,4 +1,5 @@
 import { SeqpipeError, describeValue, type Issue } from '@seqpipe/errors';
+import { validate as generatedValidate } from './manifest-validator.generated.js';
 
 /** The artifact format this runtime reads and `@seqpipe/train` writes. */
 export const ARTIFACT_FORMAT_VERSION = 1;
@@ -44,24 +45,22 @@ export interface ArtifactManifest {
 /** Files every artifact holds besides the manifest. */
 export const REQUIRED_FILES = ['tokenizer.json', 'model.json', 'weights.bin'] as const;
 
-type Check = (value: unknown) => string | undefined;
+interface AjvError {
+  readonly instancePath: string;
+  readonly keyword: string;
+  readonly params: Record<string, unknown>;
+  readonly message?: string;
+}
 
-const isString: Check = (v) => (typeof v === 'string' ? undefined : 'a string');
-const isNonNegativeNumber: Check = (v) =>
-  typeof v === 'number' && Number.isFinite(v) && v >= 0 ? undefined : 'a number >= 0';
-const isPositiveInteger: Check = (v) =>
-  Number.isInteger(v) && (v as number) > 0 ? undefined : 'an integer > 0';
-const isBoolean: Check = (v) => (typeof v === 'boolean' ? undefined : 'true or false');
-const oneOf =
-  (...values: readonly string[]): Check =>
-  (v) =>
-    values.includes(v as string) ? undefined : `one of ${values.map((x) => `"${x}"`).join(', ')}`;
-const isSha256: Check = (v) =>
-  typeof v === 'string' && /^[0-9a-f]{64}$/.test(v) ? undefined : 'a sha256 hex digest';
+/** The precompiled validator (ajv standalone code; no code generation at run time). */
+const validateManifest = generatedValidate as unknown as ((data: unknown) => boolean) & {
+  errors?: readonly AjvError[] | null;
+};
 
 /**
- * Validates a manifest without code generation (edge runtimes forbid `new Function`), reporting
- * every problem with its JSON Pointer.
+ * Validates a manifest with the validator generated at build time from `manifestSchema`
+ * (edge runtimes forbid `new Function`, which ajv's runtime compile uses), reporting every
+ * problem with its JSON Pointer.
  */
 export function parseManifest(json: string | unknown, file = 'manifest.json'): ArtifactManifest {
   let doc: unknown = json;
@@ -76,76 +75,8 @@ export function parseManifest(json: string | unknown, file = 'manifest.json'): A
       );
     }
   }
-  const issues: Issue[] = [];
-  const at = (path: string, value: unknown, check: Check) => {
-    const expected = check(value);
-    if (expected !== undefined) {
-      issues.push({ path, message: 'invalid value', expected, received: describeValue(value) });
-    }
-  };
-  if (typeof doc !== 'object' || doc === null || Array.isArray(doc)) {
-    at('', doc, () => 'an object');
-  } else {
-    const m = doc as Record<string, unknown>;
-    const obj = (key: string): Record<string, unknown> => {
-      const v = m[key];
-      if (typeof v === 'object' && v !== null && !Array.isArray(v))
-        return v as Record<string, unknown>;
-      at(`/${key}`, v, () => 'an object');
-      return {};
-    };
-    at('/formatVersion', m['formatVersion'], (v) =>
-      v === ARTIFACT_FORMAT_VERSION
-        ? undefined
-        : `${ARTIFACT_FORMAT_VERSION} (this runtime reads format ${ARTIFACT_FORMAT_VERSION}; retrain or upgrade seqpipe)`,
-    );
-    at('/name', m['name'], isString);
-    at('/task', m['task'], oneOf('binaryClassification', 'multiclassClassification'));
-    at('/pipelineHash', m['pipelineHash'], isSha256);
-    at('/createdAt', m['createdAt'], isString);
-    const pre = obj('preprocess');
-    at('/preprocess/maxLen', pre['maxLen'], isPositiveInteger);
-    at('/preprocess/padding', pre['padding'], oneOf('pre', 'post'));
-    at('/preprocess/truncating', pre['truncating'], oneOf('pre', 'post'));
-    const labels = m['labels'];
-    if (!Array.isArray(labels) || labels.length < 2)
-      at('/labels', labels, () => 'an array of at least 2 class names');
-    else labels.forEach((l, i) => at(`/labels/${i}`, l, isString));
-    at('/threshold', m['threshold'], (v) =>
-      typeof v === 'number' && v > 0 && v < 1 ? undefined : 'a number between 0 and 1',
-    );
-    const backend = obj('backend');
-    at('/backend/backend', backend['backend'], isString);
-    at('/backend/simd', backend['simd'], isBoolean);
-    at('/backend/threads', backend['threads'], isPositiveInteger);
-    const training = obj('training');
-    at('/training/seed', training['seed'], (v) => (Number.isInteger(v) ? undefined : 'an integer'));
-    at('/training/epochs', training['epochs'], isNonNegativeNumber);
-    at('/training/seconds', training['seconds'], isNonNegativeNumber);
-    at('/training/trainSize', training['trainSize'], isNonNegativeNumber);
-    at('/training/validationSize', training['validationSize'], isNonNegativeNumber);
-    const metrics = obj('metrics');
-    for (const [k, v] of Object.entries(metrics)) at(`/metrics/${k}`, v, isNonNegativeNumber);
-    const files = obj('files');
-    for (const required of REQUIRED_FILES) {
-      if (!(required in files)) {
-        issues.push({
-          path: `/files/${required}`,
-          message: `missing entry for ${required}`,
-          hint: 'every artifact lists tokenizer.json, model.json and weights.bin with their sha256',
-        });
-      }
-    }
-    for (const [name, digest] of Object.entries(files)) {
-      const d = (typeof digest === 'object' && digest !== null ? digest : {}) as Record<
-        string,
-        unknown
-      >;
-      at(`/files/${escapePointer(name)}/sha256`, d['sha256'], isSha256);
-      at(`/files/${escapePointer(name)}/bytes`, d['bytes'], isNonNegativeNumber);
-    }
-  }
-  if (issues.length > 0) {
+  if (!validateManifest(doc)) {
+    const issues = (validateManifest.errors ?? []).map((error) => toIssue(error, doc));
     throw new SeqpipeError(
       'SEQPIPE_ARTIFACT_INVALID',
       `${file} is not a valid seqpipe artifact manifest (${issues.length} problem${issues.length === 1 ? '' : 's'}). Re-create the artifact with \`seqpipe train\`.`,
@@ -153,6 +84,66 @@ export function parseManifest(json: string | unknown, file = 'manifest.json'): A
     );
   }
   return doc as ArtifactManifest;
+}
+
+function toIssue(error: AjvError, doc: unknown): Issue {
+  const { instancePath: path, keyword, params } = error;
+  if (keyword === 'required') {
+    const missing = String(params['missingProperty']);
+    const inFiles = path === '/files';
+    return {
+      path: `${path}/${escapePointer(missing)}`,
+      message: `missing entry for ${missing}`,
+      ...(inFiles
+        ? {
+            hint: 'every artifact lists tokenizer.json, model.json and weights.bin with their sha256',
+          }
+        : {}),
+    };
+  }
+  return {
+    path,
+    message: 'invalid value',
+    expected: expectedText(error, path),
+    received: describeValue(valueAt(doc, path)),
+  };
+}
+
+function expectedText({ keyword, params, message }: AjvError, path: string): string {
+  switch (keyword) {
+    case 'const':
+      return path === '/formatVersion'
+        ? `${ARTIFACT_FORMAT_VERSION} (this runtime reads format ${ARTIFACT_FORMAT_VERSION}; retrain or upgrade seqpipe)`
+        : JSON.stringify(params['allowedValue']);
+    case 'enum':
+      return `one of ${(params['allowedValues'] as unknown[]).map((v) => JSON.stringify(v)).join(', ')}`;
+    case 'type': {
+      const type = String(params['type']);
+      return /^[aeiou]/.test(type) ? `an ${type}` : `a ${type}`;
+    }
+    case 'pattern':
+      return 'a sha256 hex digest';
+    case 'minimum':
+    case 'maximum':
+    case 'exclusiveMinimum':
+    case 'exclusiveMaximum':
+      return `a number ${String(params['comparison'])} ${String(params['limit'])}`;
+    case 'minItems':
+      return `an array of at least ${String(params['limit'])} items`;
+    default:
+      return message ?? keyword;
+  }
+}
+
+/** The value a JSON Pointer points at (undefined when the path does not exist). */
+function valueAt(doc: unknown, pointer: string): unknown {
+  let value = doc;
+  for (const raw of pointer.split('/').slice(1)) {
+    const token = raw.replace(/~1/g, '/').replace(/~0/g, '~');
+    if (typeof value !== 'object' || value === null) return undefined;
+    value = (value as Record<string, unknown>)[token];
+  }
+  return value;
 }
 
 function escapePointer(token: string): string {
