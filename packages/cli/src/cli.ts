@@ -7,6 +7,7 @@ import { evaluateCommand } from './commands/evaluate.js';
 import { predictTexts } from './commands/predict.js';
 import { reportCommand } from './commands/report.js';
 import { runCommand } from './commands/run.js';
+import { seq2seqDispatch } from './commands/seq2seq.js';
 import { runTraining } from './commands/train.js';
 import { validateCommand } from './commands/validate.js';
 import type { CliIo } from './io.js';
@@ -34,6 +35,8 @@ Commands:
 
 Options:
   --artifact <dir>   artifact directory (default artifacts/<name>)
+  --strategy <s>     seq2seq predict/evaluate: greedy or beam (default: the pipeline's model.decode)
+  --beam-width <n>   seq2seq: hypotheses kept by beam search
   --out <dir>        output directory of train/evaluate/report
   -h, --help         this help
   -v, --version      print the version
@@ -60,6 +63,8 @@ async function dispatch(argv: readonly string[], io: CliIo): Promise<number> {
       allowPositionals: true,
       options: {
         artifact: { type: 'string' },
+        strategy: { type: 'string' },
+        'beam-width': { type: 'string' },
         out: { type: 'string' },
         target: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
@@ -92,6 +97,8 @@ async function dispatch(argv: readonly string[], io: CliIo): Promise<number> {
     }
     return file;
   };
+  const seq2seq = await seq2seqDispatch(command, rest, values, needPipeline, io);
+  if (seq2seq !== undefined) return seq2seq;
   switch (command) {
     case 'validate':
       return validateCommand(needPipeline(), io);

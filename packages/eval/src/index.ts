@@ -78,3 +78,7 @@ export { taskReportSections } from './task-report-sections.js';
 export type { ChartRenderer, TaskReportSection } from './task-report-section.js';
 export { renderCompareHtml, renderCompareMarkdown } from './compare-report.js';
 export type { CompareRun } from './compare-report.js';
+export { editDistance, corpusBleu, sequenceMetrics } from './sequence-metrics.js';
+export type { SequenceMetrics } from './sequence-metrics.js';
+export { renderSeq2seqMarkdown } from './seq2seq-report.js';
+export type { Seq2seqEvaluation, TranslationSample } from './seq2seq-report.js';

@@ -17,3 +17,10 @@ export type {
 } from './predict-handler.js';
 export { serveNode } from './serve-node.js';
 export type { NodeServer, ServeNodeOptions } from './serve-node.js';
+export { Translator } from './translator.js';
+export type { Translation, TranslateOptions } from './translator.js';
+export { loadTranslator } from './load-translator.js';
+export { parseSeq2seqManifest, SEQ2SEQ_FILES } from './seq2seq-manifest.js';
+export type { Seq2seqManifest } from './seq2seq-manifest.js';
+export { greedySearch, beamSearch } from './sequence-search.js';
+export type { DecoderStep, Hypothesis, SearchOptions } from './sequence-search.js';

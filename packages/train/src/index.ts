@@ -16,3 +16,18 @@ export type { ProgressStream } from './progress.js';
 export { saveArtifact, serializeModel, canonicalHash } from './save-artifact.js';
 export type { ArtifactContents } from './save-artifact.js';
 export { writeFileAtomic, writeDirectoryAtomic } from './write-file-atomic.js';
+export {
+  trainSeq2seqPipeline,
+  prepareSeq2seqData,
+  encodePairs,
+  fitSeq2seq,
+  evaluatePairs,
+} from './train-seq2seq.js';
+export type {
+  EncodedPairs,
+  Seq2seqData,
+  Seq2seqFitOptions,
+  Seq2seqTrainingRecord,
+  Seq2seqTrainResult,
+  TrainSeq2seqOptions,
+} from './train-seq2seq.js';
