@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import type { ArtifactManifest } from './manifest.js';
 import { createPredictHandler, type PredictModel } from './predict-handler.js';
 import { serveNode } from './serve-node.js';
 import type { Prediction } from './text-classifier.js';
@@ -10,7 +9,7 @@ const model: PredictModel = {
     name: 'stub',
     task: 'binaryClassification',
     labels: ['neg', 'pos'],
-  } as unknown as ArtifactManifest,
+  },
   predict: async (texts) =>
     texts.map((text): Prediction => {
       const p = text.includes('good') ? 0.9 : 0.1;
@@ -77,6 +76,37 @@ describe('createPredictHandler', () => {
     const wrong = await handler(new Request('http://x/predict'));
     expect(wrong.status).toBe(405);
     expect(wrong.headers.get('allow')).toBe('POST');
+  });
+});
+
+describe('createPredictHandler with a translate model', () => {
+  it('serves POST /translate with the same body and limits, and no /predict', async () => {
+    const translator = createPredictHandler({
+      manifest: { name: 'rev', task: 'seq2seq' },
+      translate: async (texts) =>
+        texts.map((t) => ({ text: t, output: [...t].reverse().join('') })),
+    });
+    const ok = await translator(
+      new Request('http://x/translate', {
+        method: 'POST',
+        body: '{"texts":["abc"]}',
+        headers: { 'content-type': 'application/json' },
+      }),
+    );
+    expect(await ok.json()).toEqual({ translations: [{ text: 'abc', output: 'cba' }] });
+    const bad = await translator(
+      new Request('http://x/translate', {
+        method: 'POST',
+        body: '{"texts":[]}',
+        headers: { 'content-type': 'application/json' },
+      }),
+    );
+    expect(bad.status).toBe(400);
+    const none = await translator(new Request('http://x/predict', { method: 'POST' }));
+    expect(none.status).toBe(404);
+    expect(((await none.json()) as { error: { message: string } }).error.message).toBe(
+      'no route /predict: use POST /translate or GET /health.',
+    );
   });
 });
 

@@ -1,11 +1,19 @@
 import { isSeqpipeError } from '@seqpipe/errors';
-import type { ArtifactManifest } from './manifest.js';
 import type { Prediction } from './text-classifier.js';
 
-/** What the handler serves: a loaded classifier (a seq2seq translator adds `translate`). */
+/**
+ * What the handler serves: a loaded classifier (`predict`, served as `POST /predict`) and/or a
+ * seq2seq model (`translate`, served as `POST /translate`); each route exists when the model
+ * has the method. Both take the same `{ "texts": [...] }` body and limits.
+ */
 export interface PredictModel {
-  readonly manifest: ArtifactManifest;
-  predict(texts: readonly string[]): Promise<Prediction[]>;
+  readonly manifest: {
+    readonly name: string;
+    readonly task: string;
+    readonly labels?: readonly string[];
+  };
+  predict?(texts: readonly string[]): Promise<readonly Prediction[]>;
+  translate?(texts: readonly string[]): Promise<readonly unknown[]>;
 }
 
 /** Bounds on one request; anything past them is a 400 (or 413 for the body size). */
@@ -67,7 +75,8 @@ function errorResponse(error: BadRequest, headers: Record<string, string> = {}):
 }
 
 /**
- * `POST /predict` with `{ "texts": [...] }` answers `{ "predictions": [...] }`; `GET /health`
+ * `POST /predict` with `{ "texts": [...] }` answers `{ "predictions": [...] }` (and
+ * `POST /translate` answers `{ "translations": [...] }` for a model with `translate`); `GET /health`
  * (and `GET /`) answers `{ "status": "ok", name, task, labels, ... }`. Bad requests get 400 with
  * `{ "error": { code, message, path } }` naming what was wrong: wrong content type, malformed
  * JSON, a missing or non-array `texts`, a text that is not a string, empty or too long, too many
@@ -82,21 +91,38 @@ export function createPredictHandler(
     status: 'ok',
     name: model.manifest.name,
     task: model.manifest.task,
-    labels: model.manifest.labels,
+    ...(model.manifest.labels !== undefined ? { labels: model.manifest.labels } : {}),
     limits,
     ...options.health,
   };
   const routes: Record<string, { method: string; run: (request: Request) => Promise<Response> }> = {
     '/': { method: 'GET', run: async () => json(200, health) },
     '/health': { method: 'GET', run: async () => json(200, health) },
-    '/predict': {
+  };
+  const predict = model.predict?.bind(model);
+  if (predict !== undefined) {
+    routes['/predict'] = {
       method: 'POST',
       run: async (request) => {
         const texts = await readTexts(request, limits);
-        return json(200, { predictions: await model.predict(texts) });
+        return json(200, { predictions: await predict(texts) });
       },
-    },
-  };
+    };
+  }
+  const translate = model.translate?.bind(model);
+  if (translate !== undefined) {
+    routes['/translate'] = {
+      method: 'POST',
+      run: async (request) => {
+        const texts = await readTexts(request, limits);
+        return json(200, { translations: await translate(texts) });
+      },
+    };
+  }
+  const served = Object.keys(routes)
+    .filter((path) => path === '/predict' || path === '/translate')
+    .map((path) => `POST ${path}`)
+    .join(', ');
 
   return async (request) => {
     const { pathname } = new URL(request.url);
@@ -106,7 +132,7 @@ export function createPredictHandler(
         throw new BadRequest(
           404,
           'SEQPIPE_HTTP_NOT_FOUND',
-          `no route ${pathname}: use POST /predict or GET /health.`,
+          `no route ${pathname}: use ${served} or GET /health.`,
         );
       }
       if (
