@@ -8,7 +8,7 @@ import { predictTexts } from './commands/predict.js';
 import { reportCommand } from './commands/report.js';
 import { runCommand } from './commands/run.js';
 import { seq2seqDispatch } from './commands/seq2seq.js';
-import { runTraining } from './commands/train.js';
+import { runTraining, withDataDir } from './commands/train.js';
 import { validateCommand } from './commands/validate.js';
 import type { CliIo } from './io.js';
 import { readPipeline } from './read-pipeline.js';
@@ -20,6 +20,7 @@ Usage: seqpipe <command> [options]
 Commands:
   validate <pipeline.json>                   check a pipeline; lists every problem with its path
   train    <pipeline.json> [--out <dir>]     train and write the artifact (default artifacts/<name>/)
+           [--resume] [--data-dir <dir>]     continue the last checkpoint; read data paths from <dir>
   evaluate <pipeline.json> [--artifact <dir>] [--out <dir>]
                                              metrics on the held-out splits → reports/<name>/metrics.json
   report   <pipeline.json> [--out <dir>]     write reports/<name>/report.html and report.md from the evaluation
@@ -38,6 +39,8 @@ Options:
   --strategy <s>     seq2seq predict/evaluate: greedy or beam (default: the pipeline's model.decode)
   --beam-width <n>   seq2seq: hypotheses kept by beam search
   --out <dir>        output directory of train/evaluate/report
+  --data-dir <dir>   folder the pipeline's relative data paths resolve against (train, evaluate, run)
+  --resume           train: continue from the latest checkpoint (artifacts/.checkpoints/<name>/)
   -h, --help         this help
   -v, --version      print the version
 
@@ -66,6 +69,8 @@ async function dispatch(argv: readonly string[], io: CliIo): Promise<number> {
         strategy: { type: 'string' },
         'beam-width': { type: 'string' },
         out: { type: 'string' },
+        'data-dir': { type: 'string' },
+        resume: { type: 'boolean' },
         target: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
         version: { type: 'boolean', short: 'v' },
@@ -103,11 +108,15 @@ async function dispatch(argv: readonly string[], io: CliIo): Promise<number> {
     case 'validate':
       return validateCommand(needPipeline(), io);
     case 'train':
-      await runTraining(await readPipeline(needPipeline(), io.cwd), { out: values.out }, io);
+      await runTraining(
+        await readPipeline(needPipeline(), io.cwd),
+        { out: values.out, resume: values.resume, dataDir: values['data-dir'] },
+        io,
+      );
       return 0;
     case 'evaluate':
       await evaluateCommand(
-        await readPipeline(needPipeline(), io.cwd),
+        withDataDir(await readPipeline(needPipeline(), io.cwd), values['data-dir'], io.cwd),
         { artifact: values.artifact, out: values.out },
         io,
       );
@@ -140,7 +149,10 @@ async function dispatch(argv: readonly string[], io: CliIo): Promise<number> {
       await compareCommand(rest, { out: values.out }, io);
       return 0;
     case 'run':
-      await runCommand(await readPipeline(needPipeline(), io.cwd), io);
+      await runCommand(
+        withDataDir(await readPipeline(needPipeline(), io.cwd), values['data-dir'], io.cwd),
+        io,
+      );
       return 0;
     default:
       throw new SeqpipeError(

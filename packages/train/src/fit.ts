@@ -1,3 +1,4 @@
+import { performance } from 'node:perf_hooks';
 import * as tf from '@tensorflow/tfjs-core';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
 import { seededShuffle } from '@seqpipe/data';
@@ -15,11 +16,27 @@ export interface TrainBeginInfo {
   readonly validationSize: number;
 }
 
+/** Handed to `onEpochEnd`: lets a callback (early stopping, a time budget) end the run. */
+export interface FitControl {
+  /** Ends training after this epoch (the other callbacks still see it), with the reason logged. */
+  stop(reason: string): void;
+}
+
+/** How a run ended: the epochs it ran and, when it stopped before `epochs`, why. */
+export interface TrainEndInfo {
+  /** Epochs completed in this call (after `initialEpoch`). */
+  readonly epochsRun: number;
+  /** Index of the last completed epoch, -1 when none. */
+  readonly lastEpoch: number;
+  readonly stopReason?: string | undefined;
+}
+
 export interface TrainCallbacks {
   onTrainBegin?(info: TrainBeginInfo): void;
   onEpochBegin?(epoch: number): void;
   onBatchEnd?(epoch: number, batch: number, batches: number, logs: EpochLogs): void;
-  onEpochEnd?(epoch: number, logs: EpochLogs): void | Promise<void>;
+  onEpochEnd?(epoch: number, logs: EpochLogs, control?: FitControl): void | Promise<void>;
+  onTrainEnd?(info: TrainEndInfo): void | Promise<void>;
 }
 
 /** Tensors of one split: token ids [n, maxLen] int32 and targets ([n, 1] or [n, classes]). */
@@ -35,6 +52,20 @@ export interface FitOptions {
   readonly seed: number;
   readonly validation?: TensorSplit | undefined;
   readonly callbacks?: readonly TrainCallbacks[];
+  /** First epoch to run (0-based): a resumed run starts after its checkpoint's epoch. */
+  readonly initialEpoch?: number | undefined;
+  /** History of the epochs before `initialEpoch` (from a checkpoint); extended in place. */
+  readonly history?: History | undefined;
+  /** Loss weight of each class index (Keras `class_weight`). */
+  readonly classWeights?: readonly number[] | undefined;
+  /** Clip each gradient tensor to this L2 norm (Keras `clipnorm`). */
+  readonly clipNorm?: number | undefined;
+  /** Clip each gradient element to [-clipValue, clipValue] (Keras `clipvalue`). */
+  readonly clipValue?: number | undefined;
+  /** Time budget: no epoch starts once this many seconds of training have passed. */
+  readonly maxSeconds?: number | undefined;
+  /** Seconds of training already spent (a resumed run's earlier part), counted in the budget. */
+  readonly elapsedSeconds?: number | undefined;
 }
 
 /** Keras metric names as reported by tfjs-layers, renamed to seqpipe's camelCase history keys. */
@@ -70,7 +101,24 @@ export async function fitModel(
   const callbacks = options.callbacks ?? [];
   const names = model.metricsNames.map(metricKey);
   const indices = Array.from({ length: n }, (_, i) => i);
-  const history: History = {};
+  const history: History = options.history ?? {};
+  const custom =
+    options.classWeights !== undefined ||
+    options.clipNorm !== undefined ||
+    options.clipValue !== undefined;
+  const classWeights =
+    options.classWeights !== undefined ? tf.tensor1d([...options.classWeights]) : undefined;
+  const started = performance.now();
+  const elapsed = (): number =>
+    (options.elapsedSeconds ?? 0) + (performance.now() - started) / 1000;
+  let stopReason: string | undefined;
+  const control: FitControl = {
+    stop: (reason) => {
+      stopReason ??= reason;
+    },
+  };
+  const first = options.initialEpoch ?? 0;
+  let lastEpoch = first - 1;
   const batches = Math.ceil(n / batchSize);
   for (const cb of callbacks) {
     cb.onTrainBegin?.({
@@ -81,47 +129,124 @@ export async function fitModel(
     });
   }
 
-  for (let epoch = 0; epoch < epochs; epoch++) {
-    for (const cb of callbacks) cb.onEpochBegin?.(epoch);
-    // A fresh seeded order every epoch, as Keras' shuffle=True, but reproducible.
-    const order = Int32Array.from(seededShuffle(indices, epochSeed(options.seed, epoch)));
-    const sums = new Array<number>(names.length).fill(0);
-    for (let b = 0; b < batches; b++) {
-      const ids = order.subarray(b * batchSize, Math.min(n, (b + 1) * batchSize));
-      const [xb, yb] = tf.tidy(() => {
-        const index = tf.tensor1d(ids, 'int32');
-        return [tf.gather(train.x, index), tf.gather(train.y, index)];
-      });
-      let result: number | number[];
-      try {
-        result = await model.trainOnBatch(xb, yb);
-      } finally {
-        xb.dispose();
-        yb.dispose();
+  try {
+    for (let epoch = first; epoch < epochs && stopReason === undefined; epoch++) {
+      if (options.maxSeconds !== undefined && elapsed() >= options.maxSeconds) {
+        stopReason = `time budget of ${(options.maxSeconds / 60).toFixed(2)} min reached before epoch ${epoch + 1}`;
+        break;
       }
-      const values = Array.isArray(result) ? result : [result];
-      values.forEach((v, i) => (sums[i] = (sums[i] ?? 0) + v * ids.length));
-      const seen = Math.min(n, (b + 1) * batchSize);
-      const running: EpochLogs = Object.fromEntries(
-        names.map((k, i) => [k, (sums[i] ?? 0) / seen]),
-      );
-      if (!Number.isFinite(running['loss'] ?? 0)) {
-        throw new SeqpipeError(
-          'SEQPIPE_TRAIN_FAILED',
-          `the loss became ${running['loss']} at epoch ${epoch + 1}, batch ${b + 1}: lower train.optimizer.learningRate or check the data.`,
+      for (const cb of callbacks) cb.onEpochBegin?.(epoch);
+      // A fresh seeded order every epoch, as Keras' shuffle=True, but reproducible.
+      const order = Int32Array.from(seededShuffle(indices, epochSeed(options.seed, epoch)));
+      const sums = new Array<number>(names.length).fill(0);
+      for (let b = 0; b < batches; b++) {
+        const ids = order.subarray(b * batchSize, Math.min(n, (b + 1) * batchSize));
+        const [xb, yb] = tf.tidy(() => {
+          const index = tf.tensor1d(ids, 'int32');
+          return [tf.gather(train.x, index), tf.gather(train.y, index)];
+        });
+        let result: number | number[];
+        try {
+          result = custom
+            ? customTrainStep(model, xb, yb, {
+                classWeights,
+                clipNorm: options.clipNorm,
+                clipValue: options.clipValue,
+              })
+            : await model.trainOnBatch(xb, yb);
+        } finally {
+          xb.dispose();
+          yb.dispose();
+        }
+        const values = Array.isArray(result) ? result : [result];
+        values.forEach((v, i) => (sums[i] = (sums[i] ?? 0) + v * ids.length));
+        const seen = Math.min(n, (b + 1) * batchSize);
+        const running: EpochLogs = Object.fromEntries(
+          names.map((k, i) => [k, (sums[i] ?? 0) / seen]),
         );
+        if (!Number.isFinite(running['loss'] ?? 0)) {
+          throw new SeqpipeError(
+            'SEQPIPE_TRAIN_FAILED',
+            `the loss became ${running['loss']} at epoch ${epoch + 1}, batch ${b + 1}: lower train.optimizer.learningRate or check the data.`,
+          );
+        }
+        for (const cb of callbacks) cb.onBatchEnd?.(epoch, b, batches, running);
       }
-      for (const cb of callbacks) cb.onBatchEnd?.(epoch, b, batches, running);
+      const logs: EpochLogs = Object.fromEntries(names.map((k, i) => [k, (sums[i] ?? 0) / n]));
+      if (options.validation !== undefined && options.validation.x.shape[0] > 0) {
+        const val = evaluateSplit(model, options.validation, batchSize);
+        names.forEach((k, i) => (logs[`val${k[0]?.toUpperCase()}${k.slice(1)}`] = val[i] ?? NaN));
+      }
+      for (const [k, v] of Object.entries(logs)) (history[k] ??= []).push(v);
+      lastEpoch = epoch;
+      for (const cb of callbacks) await cb.onEpochEnd?.(epoch, logs, control);
     }
-    const logs: EpochLogs = Object.fromEntries(names.map((k, i) => [k, (sums[i] ?? 0) / n]));
-    if (options.validation !== undefined && options.validation.x.shape[0] > 0) {
-      const val = evaluateSplit(model, options.validation, batchSize);
-      names.forEach((k, i) => (logs[`val${k[0]?.toUpperCase()}${k.slice(1)}`] = val[i] ?? NaN));
-    }
-    for (const [k, v] of Object.entries(logs)) (history[k] ??= []).push(v);
-    for (const cb of callbacks) await cb.onEpochEnd?.(epoch, logs);
+  } finally {
+    classWeights?.dispose();
   }
+  const info: TrainEndInfo = { epochsRun: lastEpoch + 1 - first, lastEpoch, stopReason };
+  for (const cb of callbacks) await cb.onTrainEnd?.(info);
   return history;
+}
+
+/** A compiled loss or metric as tfjs-layers keeps it: per-example values. */
+type PerExample = (yTrue: tf.Tensor, yPred: tf.Tensor) => tf.Tensor;
+
+interface StepOptions {
+  readonly classWeights: tf.Tensor1D | undefined;
+  readonly clipNorm: number | undefined;
+  readonly clipValue: number | undefined;
+}
+
+/**
+ * One training step with what `trainOnBatch` cannot do: per-class loss weights and gradient
+ * clipping. Uses the model's own compiled loss and metric functions, so the figures match
+ * `trainOnBatch`'s ([loss, ...metrics]); the loss is the batch mean of weighted per-example
+ * losses (Keras' sum over batch size).
+ */
+function customTrainStep(model: LayersModel, x: tf.Tensor, y: tf.Tensor, o: StepOptions): number[] {
+  const internals = model as unknown as {
+    lossFunctions: PerExample[];
+    metricsTensors: Array<[PerExample, number]>;
+  };
+  const lossFn = internals.lossFunctions[0];
+  if (lossFn === undefined) throw new Error('the model is not compiled');
+  const variables = model.trainableWeights.map((w) =>
+    (w as unknown as { read(): tf.Variable }).read(),
+  );
+  const values = tf.tidy(() => {
+    let metrics: tf.Scalar[] = [];
+    const { value, grads } = model.optimizer.computeGradients(() => {
+      const pred = model.apply(x, { training: true }) as tf.Tensor;
+      let losses = lossFn(y, pred);
+      if (o.classWeights !== undefined) {
+        const weights =
+          y.shape[1] !== undefined && y.shape[1] > 1
+            ? tf.sum(tf.mul(y, o.classWeights), -1)
+            : tf.gather(o.classWeights, tf.cast(tf.reshape(y, [-1]), 'int32'));
+        losses = tf.mul(losses, weights);
+      }
+      metrics = internals.metricsTensors.map(([fn]) => tf.keep(tf.mean(fn(y, pred))));
+      return tf.mean(losses) as tf.Scalar;
+    }, variables);
+    const clipped: tf.NamedTensorMap = {};
+    for (const [name, grad] of Object.entries(grads)) {
+      let g = grad;
+      if (o.clipValue !== undefined) g = tf.clipByValue(g, -o.clipValue, o.clipValue);
+      if (o.clipNorm !== undefined) {
+        const norm = tf.norm(g);
+        g = tf.div(tf.mul(g, o.clipNorm), tf.maximum(norm, o.clipNorm));
+      }
+      clipped[name] = g;
+    }
+    model.optimizer.applyGradients(clipped);
+    return [value, ...metrics];
+  });
+  try {
+    return values.map((t) => t.dataSync()[0] ?? NaN);
+  } finally {
+    tf.dispose(values);
+  }
 }
 
 /** Loss and metrics of `model` on a split, in `model.metricsNames` order. */

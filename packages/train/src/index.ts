@@ -3,12 +3,21 @@ export type { TrainPipelineOptions, TrainResult, TrainingRecord } from './train-
 export { fitModel, evaluateSplit } from './fit.js';
 export type {
   EpochLogs,
+  FitControl,
   FitOptions,
   History,
   TensorSplit,
   TrainBeginInfo,
   TrainCallbacks,
+  TrainEndInfo,
 } from './fit.js';
+export { createEarlyStopping } from './early-stopping.js';
+export { createReduceLrOnPlateau } from './reduce-lr-on-plateau.js';
+export { getLearningRate, setLearningRate } from './learning-rate.js';
+export { resolveClassWeights } from './class-weights.js';
+export { saveCheckpoint, loadCheckpoint } from './checkpoint.js';
+export type { CheckpointContents, CheckpointState, LoadedCheckpoint } from './checkpoint.js';
+export type { CallbackState, StatefulCallback } from './stateful-callback.js';
 export { prepareData, toTensors } from './prepare-data.js';
 export type { PreparedData } from './prepare-data.js';
 export { createProgressReporter } from './progress.js';

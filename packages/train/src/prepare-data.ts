@@ -23,7 +23,8 @@ export interface PreparedData {
 }
 
 /**
- * Splits (shuffled with the pipeline seed), fits the tokenizer on the training split (or on
+ * Splits (shuffled with the pipeline seed; examples a source marks `split: "test"` form the
+ * test set as they are), fits the tokenizer on the training split (or on
  * everything with `preprocess.fitOn: "all"`, as the Keras seed does) and fixes the classes.
  */
 export function prepareData(
@@ -32,7 +33,19 @@ export function prepareData(
   file?: string,
 ): PreparedData {
   const { split } = pipeline.data;
-  const splits = splitExamples(examples, { ...split, seed: pipeline.seed });
+  // Sources with fixed splits (aclImdb, imdb.npz) bring their own test set; validation
+  // still comes from the training part.
+  const fixedTest = examples.filter((e) => e.split === 'test');
+  const splits =
+    fixedTest.length > 0
+      ? {
+          ...splitExamples(
+            examples.filter((e) => e.split !== 'test'),
+            { ...split, test: 0, seed: pipeline.seed },
+          ),
+          test: fixedTest,
+        }
+      : splitExamples(examples, { ...split, seed: pipeline.seed });
   const classes = resolveClasses(pipeline, examples, file);
   const pre = pipeline.preprocess;
   const tokenizer = new Tokenizer({

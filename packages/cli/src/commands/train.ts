@@ -1,4 +1,4 @@
-import { relative } from 'node:path';
+import { basename, dirname, join, relative, resolve } from 'node:path';
 import { trainPipeline, type TrainResult } from '@seqpipe/train';
 import { artifactDirFor } from '../artifact-files.js';
 import type { CliIo } from '../io.js';
@@ -6,6 +6,27 @@ import type { LoadedPipeline } from '../read-pipeline.js';
 
 export interface TrainFlags {
   readonly out?: string | undefined;
+  /** Continue the latest checkpoint (`--resume`). */
+  readonly resume?: boolean | undefined;
+  /** Folder relative data paths resolve against (`--data-dir`). */
+  readonly dataDir?: string | undefined;
+}
+
+/** Where a pipeline's per-epoch checkpoints go: `artifacts/.checkpoints/<name>/` beside the artifact. */
+export function checkpointDirFor(artifactDir: string): string {
+  return join(dirname(artifactDir), '.checkpoints', basename(artifactDir));
+}
+
+/**
+ * `--data-dir` for commands that read data (evaluate, run): relative data paths of the
+ * pipeline then resolve against that folder instead of the pipeline file's.
+ */
+export function withDataDir(
+  loaded: LoadedPipeline,
+  dataDir: string | undefined,
+  cwd: string,
+): LoadedPipeline {
+  return dataDir === undefined ? loaded : { ...loaded, baseDir: resolve(cwd, dataDir) };
 }
 
 export async function runTraining(
@@ -18,6 +39,9 @@ export async function runTraining(
     baseDir: loaded.baseDir,
     file: loaded.file,
     artifactDir,
+    checkpointDir: checkpointDirFor(artifactDir),
+    ...(flags.resume === true ? { resume: true } : {}),
+    ...(flags.dataDir !== undefined ? { dataDir: resolve(io.cwd, flags.dataDir) } : {}),
     progress: io.stdout,
     log: (line) => io.stdout.write(`${line}\n`),
   });

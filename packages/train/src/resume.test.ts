@@ -1,0 +1,181 @@
+import '@tensorflow/tfjs-backend-cpu';
+import { spawn } from 'node:child_process';
+import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import * as tf from '@tensorflow/tfjs-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { isSeqpipeError } from '@seqpipe/errors';
+import { loadPipeline, type Pipeline } from '@seqpipe/spec';
+import { trainPipeline } from './train-pipeline.js';
+
+const positive = ['good', 'great', 'fine', 'nice'];
+const negative = ['bad', 'awful', 'poor', 'dull'];
+const neutral = ['movie', 'plot', 'the', 'a', 'cast'];
+/** 40 short texts, alternating labels: a positive or negative word among neutral ones. */
+const records = Array.from({ length: 40 }, (_, i) => {
+  const label = i % 2;
+  const word = (label === 1 ? positive : negative)[i % 4];
+  const text = [neutral[i % 5], word, neutral[(i * 3) % 5], neutral[(i + 2) % 5]].join(' ');
+  return { text, label };
+});
+
+const spec = {
+  name: 'resume-test',
+  task: 'binaryClassification',
+  seed: 11,
+  data: { source: { type: 'inline', records }, input: 'text', target: 'label' },
+  preprocess: { maxLen: 4 },
+  model: {
+    type: 'classifier',
+    layers: [
+      { type: 'embedding', outputDim: 4 },
+      { type: 'lstm', units: 4, dropout: 0.2, recurrentDropout: 0.2 },
+      { type: 'dropout', rate: 0.3 },
+      { type: 'dense', units: 1, activation: 'sigmoid' },
+    ],
+  },
+  train: {
+    optimizer: { type: 'adam', learningRate: 0.02 },
+    epochs: 4,
+    batchSize: 4,
+    earlyStopping: { monitor: 'valLoss', patience: 5, restoreBestWeights: true },
+    reduceLrOnPlateau: { monitor: 'loss', mode: 'max', patience: 1, factor: 0.5 },
+    clipNorm: 5,
+    classWeight: 'balanced',
+  },
+  backend: { type: 'cpu' },
+};
+
+let dir: string;
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'seqpipe-resume-'));
+});
+afterAll(() => rm(dir, { recursive: true, force: true }));
+
+const load = (json: unknown): Pipeline => loadPipeline(JSON.stringify(json), 'resume-test.json');
+const weightsOf = (artifact: string) => readFile(join(artifact, 'weights.bin'));
+
+/** Runs the child trainer until it reports the pause in `pauseEpoch`, then kill -9s it. */
+async function trainAndKill(
+  file: string,
+  artifactDir: string,
+  checkpointDir: string,
+): Promise<void> {
+  const child = spawn(
+    process.execPath,
+    [
+      '--conditions=@seqpipe/source',
+      '--import',
+      'tsx',
+      join(import.meta.dirname, 'test-support', 'train-until-killed.ts'),
+      file,
+      artifactDir,
+      checkpointDir,
+      '3',
+    ],
+    { stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  let out = '';
+  let err = '';
+  child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+  const exited = new Promise<NodeJS.Signals | null>((resolve) =>
+    child.on('exit', (_code, signal) => resolve(signal)),
+  );
+  await new Promise<void>((resolve, reject) => {
+    child.stdout.on('data', (d: Buffer) => {
+      out += d.toString();
+      if (out.includes('PAUSED')) resolve();
+    });
+    child.on('exit', () => reject(new Error(`child ended before pausing: ${out}\n${err}`)));
+  });
+  child.kill('SIGKILL');
+  expect(await exited).toBe('SIGKILL');
+}
+
+describe('checkpoints and --resume', () => {
+  it('continues a run killed (SIGKILL) mid-epoch to the same weights and history as an uninterrupted run', async () => {
+    const pipeline = load(spec);
+    const full = await trainPipeline(pipeline, {
+      baseDir: dir,
+      artifactDir: join(dir, 'full'),
+      checkpointDir: join(dir, 'full-checkpoints'),
+    });
+    expect(full.record.history['loss']).toHaveLength(4);
+
+    const file = join(dir, 'resume-test.json');
+    await writeFile(file, JSON.stringify(spec));
+    const checkpoints = join(dir, 'killed-checkpoints');
+    await trainAndKill(file, join(dir, 'killed'), checkpoints);
+    // Killed in epoch 3: the checkpoint of epoch 2 is the latest, complete one.
+    expect(JSON.parse(await readFile(join(checkpoints, 'latest.json'), 'utf8'))).toEqual({
+      epoch: 1,
+      dir: 'epoch-0002',
+    });
+    expect((await readdir(checkpoints)).filter((f) => f.startsWith('epoch-'))).toEqual([
+      'epoch-0002',
+    ]);
+
+    const before = tf.memory().numTensors;
+    const lines: string[] = [];
+    const resumed = await trainPipeline(pipeline, {
+      baseDir: dir,
+      artifactDir: join(dir, 'killed'),
+      checkpointDir: checkpoints,
+      resume: true,
+      log: (line) => lines.push(line),
+    });
+    expect(lines).toContain(`resuming after epoch 2/4 from the checkpoint in ${checkpoints}`);
+    expect(resumed.record.history).toEqual(full.record.history);
+    expect(await weightsOf(join(dir, 'killed'))).toEqual(await weightsOf(join(dir, 'full')));
+    expect(tf.memory().numTensors).toBe(before);
+  }, 60_000);
+
+  it('refuses to resume another pipeline, or without a checkpoint', async () => {
+    const changed = load({ ...spec, train: { ...spec.train, batchSize: 8 } });
+    const error = await trainPipeline(changed, {
+      baseDir: dir,
+      artifactDir: join(dir, 'other'),
+      checkpointDir: join(dir, 'full-checkpoints'),
+      resume: true,
+    }).catch((e: unknown) => e);
+    expect(isSeqpipeError(error) && error.code).toBe('SEQPIPE_ARTIFACT_INVALID');
+    expect((error as Error).message).toContain('different version of this pipeline');
+    const none = await trainPipeline(load(spec), {
+      baseDir: dir,
+      artifactDir: join(dir, 'other'),
+      checkpointDir: join(dir, 'nothing-here'),
+      resume: true,
+    }).catch((e: unknown) => e);
+    expect(isSeqpipeError(none) && none.code).toBe('SEQPIPE_ARTIFACT_NOT_FOUND');
+  }, 30_000);
+
+  it('a NaN loss stops the run with a clear error and keeps the last good checkpoint', async () => {
+    const checkpoints = join(dir, 'nan-checkpoints');
+    const error = await trainPipeline(load(spec), {
+      baseDir: dir,
+      artifactDir: join(dir, 'nan'),
+      checkpointDir: checkpoints,
+      callbacks: [
+        {
+          // Poison the output layer's kernel as epoch 3 starts.
+          onEpochBegin(epoch) {
+            if (epoch !== 2) return;
+            const variables = Object.values(tf.engine().registeredVariables);
+            const kernel = variables.find((v) => v.name.startsWith('dense/kernel'));
+            kernel?.assign(tf.fill(kernel.shape, NaN));
+          },
+        },
+      ],
+    }).catch((e: unknown) => e);
+    expect(isSeqpipeError(error) && error.code).toBe('SEQPIPE_TRAIN_FAILED');
+    expect((error as Error).message).toMatch(
+      /^the loss became NaN at epoch 3, batch 1: .* The last good checkpoint \(epoch 2\) is kept in /,
+    );
+    expect(JSON.parse(await readFile(join(checkpoints, 'latest.json'), 'utf8')).epoch).toBe(1);
+    const state = JSON.parse(
+      await readFile(join(checkpoints, 'epoch-0002', 'state.json'), 'utf8'),
+    ) as { history: { loss: number[] } };
+    expect(state.history.loss.every(Number.isFinite)).toBe(true);
+  }, 30_000);
+});
