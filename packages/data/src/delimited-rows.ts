@@ -16,6 +16,11 @@ export interface DelimitedOptions {
    * literal and each line is one row.
    */
   readonly quoting: boolean;
+  /**
+   * Report blank lines between records as issues (tsv pair files: a blank line there is a
+   * lost pair, not formatting). Blank lines at the end of the file are still skipped.
+   */
+  readonly reportBlankLines?: boolean | undefined;
 }
 
 /**
@@ -32,9 +37,25 @@ export async function* readDelimitedRows(
   let cells: string[] = [];
   let field = '';
   let pendingLine: number | undefined; // set while a quoted field spans lines
+  const blank: number[] = []; // blank lines since the last record
   for await (const { text, line } of lines) {
     if (pendingLine === undefined) {
-      if (text.trim() === '') continue;
+      if (text.trim() === '') {
+        if (options.reportBlankLines === true) blank.push(line);
+        continue;
+      }
+      for (const at of blank.splice(0)) {
+        yield {
+          kind: 'issue',
+          line: at,
+          issue: {
+            path: '/data/source/path',
+            message: `line ${at} is blank between records`,
+            received: 'an empty line',
+            hint: 'delete the blank line or restore the pair it held (each line is one tab-separated record)',
+          },
+        };
+      }
       if (!quoting) {
         yield { kind: 'row', cells: text.split(delimiter), line };
         continue;

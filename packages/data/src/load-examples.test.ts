@@ -379,7 +379,7 @@ describe('tsv', () => {
   it('splits on tabs, takes quotes literally and has no header by default', async () => {
     const path = await fixture(
       'eng-fra.tsv',
-      'Go.\tVa !\n"Hi."\t"Salut !"\n\nRun!\tCours !\textra\n',
+      'Go.\tVa !\n"Hi."\t"Salut !"\nRun!\tCours !\textra\n\n',
     );
     const examples = await loadExamples(
       { source: { type: 'tsv', path }, input: 0, target: 1 },

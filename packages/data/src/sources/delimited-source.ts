@@ -35,7 +35,7 @@ export const tsvSource: DataSource<DataSourceConfigOf<'tsv'>> = {
     return readTable(
       config.path,
       config.header ?? false,
-      { delimiter: '\t', quoting: false },
+      { delimiter: '\t', quoting: false, reportBlankLines: true },
       fields,
       options,
     );
