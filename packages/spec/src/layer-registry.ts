@@ -76,8 +76,8 @@ function recurrentArgs(
   return {
     units: spec.units,
     returnSequences: spec.returnSequences ?? false,
-    activation: (spec.activation ?? 'tanh') as Activation,
     returnState: spec.returnState ?? false,
+    activation: (spec.activation ?? 'tanh') as Activation,
     kernelInitializer: tfl.initializers.glorotUniform({ seed: seed('kernel') }),
     recurrentInitializer: new SeededOrthogonal({ seed: seed('recurrent') }),
     biasInitializer: 'zeros',
@@ -88,7 +88,6 @@ function recurrentArgs(
   };
 }
 
-function recurrentLayer(
 /**
  * tfjs' RNN.apply writes `initialState` into the kwargs object it is given, and tfjs' graph
  * executor passes one kwargs object to every layer it runs: a second recurrent call (another
@@ -105,6 +104,7 @@ function isolateApplyKwargs(layer: tfl.RNN): void {
   };
 }
 
+function recurrentLayer(
   spec: RecurrentLayerSpec,
   name: string,
   seed: (role: string) => number,
@@ -112,8 +112,8 @@ function isolateApplyKwargs(layer: tfl.RNN): void {
   const layer = createRecurrent(spec, name, seed);
   disposeMasksOnDispose(layer, () => [layer.cell]);
   fuseRecurrent(layer);
-  return layer;
   isolateApplyKwargs(layer);
+  return layer;
 }
 
 function createRecurrent(
@@ -148,8 +148,6 @@ const snakeCase = (type: string): string =>
  * Defaults follow TF2 Keras where tfjs-layers differs (LSTM/GRU sigmoid gates, forget bias 1).
  */
 export const layerRegistry: { readonly [T in LayerType]: LayerFactory<T> } = {
-  embedding: (spec, build) =>
-    tfl.layers.embedding({
   // One-hot ids as a frozen identity embedding: ids stay int32 end to end and id 0 (padding) is masked.
   oneHot: (spec, build) =>
     tfl.layers.embedding({
@@ -161,6 +159,8 @@ export const layerRegistry: { readonly [T in LayerType]: LayerFactory<T> } = {
       name: build.name,
     }),
   concatenate: (_spec, build) => tfl.layers.concatenate({ axis: -1, name: build.name }),
+  embedding: (spec, build) =>
+    tfl.layers.embedding({
       inputDim: spec.inputDim ?? build.compile.vocabSize,
       outputDim: spec.outputDim,
       maskZero: spec.maskZero ?? false,
