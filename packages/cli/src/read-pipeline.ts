@@ -9,6 +9,8 @@ export interface LoadedPipeline {
   readonly file: string;
   /** Directory relative data paths resolve against. */
   readonly baseDir: string;
+  /** `--data-dir`: data files are looked up by name in this folder instead (see @seqpipe/data). */
+  readonly dataDir?: string | undefined;
 }
 
 /** Reads and validates a pipeline file; every problem surfaces as a SeqpipeError naming the file. */

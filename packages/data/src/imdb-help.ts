@@ -19,15 +19,16 @@ export function imdbDataMissing(
   options: LoadOptions,
   cause?: unknown,
 ): SeqpipeError {
-  const base = options.dataDir ?? options.baseDir;
   const pipeline = options.file ?? 'the pipeline file';
-  const from = options.dataDir !== undefined ? '--data-dir' : 'the pipeline file';
+  const lookup =
+    options.dataDir !== undefined
+      ? `looked up by its name in --data-dir ${options.dataDir}`
+      : `relative to ${options.baseDir}, the folder of the pipeline file`;
   return new SeqpipeError(
     'SEQPIPE_DATA_NOT_FOUND',
     `${what}: ${absolute}. The IMDB data is not shipped and cannot be downloaded by seqpipe: ` +
       `${IMDB_DOWNLOAD[kind]}, then put it at ${absolute} (${pointer} in ${pipeline} is ` +
-      `${describeValue(configured)}, relative to ${base}, the folder of ${from}), or run with ` +
-      '`--data-dir <folder that holds it>`.',
+      `${describeValue(configured)}, ${lookup}), or run with \`--data-dir <folder that holds it>\`.`,
     {
       ...(options.file !== undefined ? { file: options.file } : {}),
       issues: [

@@ -1,6 +1,6 @@
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
-import { resolve } from 'node:path';
+import { basename, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { SeqpipeError, describeValue, isSeqpipeError } from '@seqpipe/errors';
 import type { LoadOptions } from './data-config.js';
@@ -11,9 +11,14 @@ export interface TextLine {
   readonly line: number;
 }
 
-/** A data path from the pipeline, resolved against `dataDir` or the pipeline file's directory. */
+/**
+ * A data path from the pipeline, resolved against the pipeline file's directory; with
+ * `dataDir` (`--data-dir`) it is looked up by its last name in that folder instead
+ * (`data/imdb/imdb.npz` -> `<dataDir>/imdb.npz`).
+ */
 export function resolveDataPath(path: string, options: LoadOptions): string {
-  return resolve(options.dataDir ?? options.baseDir, path);
+  if (options.dataDir !== undefined) return resolve(options.dataDir, basename(path));
+  return resolve(options.baseDir, path);
 }
 
 /**

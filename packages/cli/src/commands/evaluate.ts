@@ -47,6 +47,7 @@ export async function evaluateCommand(
     const examples = await loadExamples(pipeline.data, {
       baseDir: loaded.baseDir,
       file: loaded.file,
+      ...(loaded.dataDir !== undefined ? { dataDir: loaded.dataDir } : {}),
     });
     const data = prepareData(pipeline, examples, loaded.file);
     const labels = classifier.manifest.labels;

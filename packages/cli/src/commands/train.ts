@@ -17,16 +17,13 @@ export function checkpointDirFor(artifactDir: string): string {
   return join(dirname(artifactDir), '.checkpoints', basename(artifactDir));
 }
 
-/**
- * `--data-dir` for commands that read data (evaluate, run): relative data paths of the
- * pipeline then resolve against that folder instead of the pipeline file's.
- */
+/** `--data-dir` for commands that read data (evaluate, run): data files are looked up there. */
 export function withDataDir(
   loaded: LoadedPipeline,
   dataDir: string | undefined,
   cwd: string,
 ): LoadedPipeline {
-  return dataDir === undefined ? loaded : { ...loaded, baseDir: resolve(cwd, dataDir) };
+  return dataDir === undefined ? loaded : { ...loaded, dataDir: resolve(cwd, dataDir) };
 }
 
 export async function runTraining(
@@ -35,13 +32,14 @@ export async function runTraining(
   io: CliIo,
 ): Promise<TrainResult> {
   const artifactDir = artifactDirFor(loaded.pipeline.name, io.cwd, flags.out);
+  const dataDir = flags.dataDir !== undefined ? resolve(io.cwd, flags.dataDir) : loaded.dataDir;
   const result = await trainPipeline(loaded.pipeline, {
     baseDir: loaded.baseDir,
     file: loaded.file,
     artifactDir,
     checkpointDir: checkpointDirFor(artifactDir),
     ...(flags.resume === true ? { resume: true } : {}),
-    ...(flags.dataDir !== undefined ? { dataDir: resolve(io.cwd, flags.dataDir) } : {}),
+    ...(dataDir !== undefined ? { dataDir } : {}),
     progress: io.stdout,
     log: (line) => io.stdout.write(`${line}\n`),
   });
