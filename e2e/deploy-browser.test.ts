@@ -4,11 +4,14 @@ import { join } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BackendInfo } from '@seqpipe/backend';
-import type { Prediction } from '@seqpipe/runtime';
+import type { Prediction, Translation } from '@seqpipe/runtime';
 import {
   PROBE_TEXTS,
+  SEQ2SEQ_PROBES,
   deployFixture,
   maxScoreDiff,
+  maxTranslationDiff,
+  seq2seqFixture,
   type DeployFixture,
 } from '../tools/edge/harness.js';
 import { serveStatic, type StaticServer } from '../tools/edge/static-server.js';
@@ -82,14 +85,15 @@ async function openDemo(
   return { page, state, errors };
 }
 
-async function predictIn(page: Page, texts: readonly string[]): Promise<Prediction[]> {
+/** The demo's `run`: predict for a classifier, translate for a seq2seq model. */
+async function runIn<T>(page: Page, texts: readonly string[]): Promise<T[]> {
   return page.evaluate(
     (t) =>
       (
-        window as unknown as { seqpipeDemo: { predict(t: string[]): Promise<Prediction[]> } }
-      ).seqpipeDemo.predict(t),
+        window as unknown as { seqpipeDemo: { run(t: string[]): Promise<unknown[]> } }
+      ).seqpipeDemo.run(t),
     [...texts],
-  );
+  ) as Promise<T[]>;
 }
 
 describe('deploy browser (headless Chromium)', () => {
@@ -104,7 +108,7 @@ describe('deploy browser (headless Chromium)', () => {
       expect(state.name).toBe('tiny-deploy');
       expect(state.crossOriginIsolated).toBe(false);
       expect(state.backend).toMatchObject({ backend: 'wasm', simd: true, threads: 1 });
-      const predictions = await predictIn(page, PROBE_TEXTS);
+      const predictions = await runIn<Prediction>(page, PROBE_TEXTS);
       expect(maxScoreDiff(predictions, fixture.reference)).toBeLessThanOrEqual(1e-5);
       // The demo table shows them too.
       await expect
@@ -131,7 +135,7 @@ describe('deploy browser (headless Chromium)', () => {
       expect(state.crossOriginIsolated).toBe(true);
       expect(state.backend).toMatchObject({ backend: 'wasm', simd: true, threads: 2 });
       expect(state.backend.fallbackReason).toBeUndefined();
-      const predictions = await predictIn(page, PROBE_TEXTS);
+      const predictions = await runIn<Prediction>(page, PROBE_TEXTS);
       expect(maxScoreDiff(predictions, fixture.reference)).toBeLessThanOrEqual(1e-5);
       expect(
         await page.evaluate(() => (window as unknown as { cspViolations: string[] }).cspViolations),
@@ -141,4 +145,28 @@ describe('deploy browser (headless Chromium)', () => {
       await page.close();
     }
   }, 120_000);
+});
+
+describe('deploy browser (headless Chromium): a seq2seq artifact', () => {
+  it('translates like Node within 1e-5 under the same CSP', async () => {
+    const s2s = await seq2seqFixture('browser');
+    const s2sServer = await serveStatic(s2s.bundleDir, csp);
+    const page = await context.newPage();
+    try {
+      const errors: string[] = [];
+      page.on('pageerror', (error) => errors.push(error.message));
+      await page.goto(`${s2sServer.url}/plain/`);
+      const state = (await page.evaluate(
+        () => (window as unknown as { seqpipeDemo: { ready: Promise<unknown> } }).seqpipeDemo.ready,
+      )) as DemoState & { task: string };
+      expect(state).toMatchObject({ name: 'tiny-reverse', task: 'seq2seq' });
+      const translations = await runIn<Translation>(page, SEQ2SEQ_PROBES);
+      expect(maxTranslationDiff(translations, s2s.reference)).toBeLessThanOrEqual(1e-5);
+      expect(errors).toEqual([]);
+    } finally {
+      await page.close();
+      await s2sServer.close();
+      await s2s.cleanup();
+    }
+  }, 180_000);
 });

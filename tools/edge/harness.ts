@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { main, type CliIo } from '@seqpipe/cli';
-import { loadArtifact, type Prediction } from '@seqpipe/runtime';
+import { loadArtifact, loadTranslator, type Prediction, type Translation } from '@seqpipe/runtime';
 
 export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -81,6 +81,40 @@ const TINY_PIPELINE = {
   backend: { type: 'wasm', threads: 1 },
 };
 
+/** A tiny seq2seq pipeline (reverse 4 digits), trained in seconds. */
+const TINY_SEQ2SEQ = {
+  name: 'tiny-reverse',
+  task: 'seq2seq',
+  seed: 5,
+  data: {
+    source: {
+      type: 'generate',
+      generator: 'reverseDigits',
+      vocabSize: 10,
+      length: 4,
+      count: 96,
+      seed: 3,
+    },
+    input: 'input',
+    target: 'target',
+    split: { validation: 0.25 },
+  },
+  preprocess: { input: { type: 'words' }, target: { type: 'words' } },
+  model: {
+    type: 'encoderDecoder',
+    cell: 'lstm',
+    units: 8,
+    inputEncoding: 'oneHot',
+    decode: { strategy: 'greedy', maxLength: 4 },
+  },
+  train: { optimizer: { type: 'rmsprop', learningRate: 0.01 }, epochs: 2, batchSize: 16 },
+  evaluate: { examples: ['3 7 2 5'] },
+  backend: { type: 'wasm', threads: 1 },
+};
+
+/** Source texts the seq2seq targets translate. */
+export const SEQ2SEQ_PROBES = ['3 7 2 5', '1 2 3 4', '9 9 1 8'];
+
 function quietIo(cwd: string): CliIo & { out: () => string } {
   let out = '';
   return {
@@ -89,6 +123,53 @@ function quietIo(cwd: string): CliIo & { out: () => string } {
     stderr: { write: (chunk: string) => (out += chunk) },
     out: () => out,
   };
+}
+
+export interface Seq2seqFixture {
+  readonly dir: string;
+  readonly bundleDir: string;
+  /** Node's translations of SEQ2SEQ_PROBES (WASM, in this process). */
+  readonly reference: Translation[];
+  cleanup(): Promise<void>;
+}
+
+/** Trains the tiny seq2seq pipeline in a fresh temp dir and bundles it for `target`. */
+export async function seq2seqFixture(target: string): Promise<Seq2seqFixture> {
+  const dir = await mkdtemp(join(tmpdir(), `seqpipe-deploy-s2s-${target}-`));
+  await writeFile(join(dir, 'tiny.json'), JSON.stringify(TINY_SEQ2SEQ));
+  for (const args of [
+    ['train', 'tiny.json'],
+    ['bundle', 'tiny.json', '--target', target],
+  ]) {
+    const io = quietIo(dir);
+    if ((await main(args, io)) !== 0)
+      throw new Error(`seqpipe ${args.join(' ')} failed:\n${io.out()}`);
+  }
+  const artifactDir = join(dir, 'artifacts', 'tiny-reverse');
+  const translator = await loadTranslator(
+    async (file) => new Uint8Array(await readFile(join(artifactDir, file))),
+    { backend: { type: 'wasm', threads: 1 } },
+  );
+  const reference = await translator.translate(SEQ2SEQ_PROBES);
+  translator.dispose();
+  return {
+    dir,
+    bundleDir: join(dir, 'dist', 'bundles', 'tiny-reverse', target),
+    reference,
+    cleanup: () => rm(dir, { recursive: true, force: true }),
+  };
+}
+
+/** Largest |logProb| difference between two translation lists (Infinity if texts differ). */
+export function maxTranslationDiff(a: readonly Translation[], b: readonly Translation[]): number {
+  if (a.length !== b.length) return Infinity;
+  let max = 0;
+  a.forEach((t, i) => {
+    const u = b[i];
+    if (u === undefined || u.translation !== t.translation) max = Infinity;
+    else max = Math.max(max, Math.abs(t.logProb - u.logProb));
+  });
+  return max;
 }
 
 export interface DeployFixture {

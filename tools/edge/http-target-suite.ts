@@ -4,13 +4,17 @@
  * 200 concurrent requests all succeed.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Prediction } from '@seqpipe/runtime';
+import type { Prediction, Translation } from '@seqpipe/runtime';
 import {
   BAD_REQUESTS,
   PROBE_TEXTS,
   concurrentPredicts,
   deployFixture,
   maxScoreDiff,
+  maxTranslationDiff,
+  SEQ2SEQ_PROBES,
+  seq2seqFixture,
+  type Seq2seqFixture,
   predict,
   request,
   type DeployFixture,
@@ -21,7 +25,7 @@ export const TOLERANCE = 1e-5;
 
 export function describeHttpTarget(
   target: string,
-  start: (fixture: DeployFixture) => Promise<RunningServer>,
+  start: (fixture: { dir: string; bundleDir: string }) => Promise<RunningServer>,
 ): void {
   describe(`deploy ${target}`, () => {
     let fixture: DeployFixture;
@@ -77,5 +81,39 @@ export function describeHttpTarget(
       expect(result.statuses).toEqual({ 200: 200 });
       expect(result.maxDiff).toBeLessThanOrEqual(TOLERANCE);
     }, 120_000);
+  });
+
+  describe(`deploy ${target}: a seq2seq artifact`, () => {
+    let fixture: Seq2seqFixture;
+    let server: RunningServer;
+
+    beforeAll(async () => {
+      fixture = await seq2seqFixture(target);
+      server = await start(fixture);
+    }, 180_000);
+
+    afterAll(async () => {
+      await server?.stop();
+      await fixture?.cleanup();
+    });
+
+    it('answers POST /translate like Node within 1e-5, and 400 for a bad request', async () => {
+      const answer = await request(`${server.url}/translate`, {
+        method: 'POST',
+        contentType: 'application/json',
+        body: JSON.stringify({ texts: SEQ2SEQ_PROBES }),
+      });
+      expect(answer.status).toBe(200);
+      const translations = (answer.body as { translations: Translation[] }).translations;
+      expect(translations.map((t) => t.text)).toEqual(SEQ2SEQ_PROBES);
+      expect(maxTranslationDiff(translations, fixture.reference)).toBeLessThanOrEqual(TOLERANCE);
+      const bad = await request(`${server.url}/translate`, {
+        method: 'POST',
+        contentType: 'application/json',
+        body: '{"texts": []}',
+      });
+      expect(bad.status).toBe(400);
+      expect((await request(`${server.url}/health`)).body).toMatchObject({ task: 'seq2seq' });
+    });
   });
 }

@@ -20,7 +20,12 @@ import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import type { Plugin } from 'esbuild';
 import { SeqpipeError } from '@seqpipe/errors';
-import { parseManifest, REQUIRED_FILES } from '@seqpipe/runtime';
+import {
+  parseManifest,
+  parseSeq2seqManifest,
+  REQUIRED_FILES,
+  SEQ2SEQ_FILES,
+} from '@seqpipe/runtime';
 import { artifactDirFor } from '../artifact-files.js';
 import type { CliIo } from '../io.js';
 import type { LoadedPipeline } from '../read-pipeline.js';
@@ -111,13 +116,14 @@ export async function bundleArtifact(
       { file: manifestPath, cause: error },
     );
   }
-  parseManifest(manifestText, manifestPath);
+  const kind = artifactKind(manifestText, manifestPath);
+  const modelFiles = ['manifest.json', ...(kind === 'seq2seq' ? SEQ2SEQ_FILES : REQUIRED_FILES)];
 
   const staging = `${outDir}.tmp-${process.pid}-${Date.now()}`;
   await rm(staging, { recursive: true, force: true });
   await mkdir(join(staging, 'model'), { recursive: true });
   try {
-    for (const file of ['manifest.json', ...REQUIRED_FILES]) {
+    for (const file of modelFiles) {
       await cp(join(artifactDir, file), join(staging, 'model', file));
     }
     const wasmDir = dirname(
@@ -126,8 +132,8 @@ export async function bundleArtifact(
     for (const file of target === 'browser' ? ALL_WASM : [SIMD_WASM]) {
       await cp(join(wasmDir, file), join(staging, file));
     }
-    await buildEntry(target, join(staging, ENTRY[target]));
-    for (const [file, text] of Object.entries(extraFiles(target))) {
+    await buildEntry(target, entrySource(target, kind, modelFiles), join(staging, ENTRY[target]));
+    for (const [file, text] of Object.entries(extraFiles(target, modelFiles))) {
       await writeFile(join(staging, file), text);
     }
     await rm(outDir, { recursive: true, force: true });
@@ -139,11 +145,29 @@ export async function bundleArtifact(
   }
   const files = await measure(outDir, [
     ENTRY[target],
-    ...Object.keys(extraFiles(target)),
+    ...Object.keys(extraFiles(target, modelFiles)),
     ...(target === 'browser' ? ALL_WASM : [SIMD_WASM]),
-    ...['manifest.json', ...REQUIRED_FILES].map((f) => `model/${f}`),
+    ...modelFiles.map((f) => `model/${f}`),
   ]);
   return { target, dir: outDir, entry: files[0] as BundledFile, files };
+}
+
+/** What an artifact serves: a classifier (`POST /predict`) or a seq2seq model (`POST /translate`). */
+export type ArtifactKind = 'classifier' | 'seq2seq';
+
+function artifactKind(manifestText: string, file: string): ArtifactKind {
+  let doc: unknown;
+  try {
+    doc = JSON.parse(manifestText);
+  } catch {
+    parseManifest(manifestText, file); // throws SEQPIPE_ARTIFACT_INVALID naming the file
+  }
+  if ((doc as { task?: unknown } | null)?.task === 'seq2seq') {
+    parseSeq2seqManifest(doc, file);
+    return 'seq2seq';
+  }
+  parseManifest(doc, file);
+  return 'classifier';
 }
 
 /** Resolves tfjs files the way @seqpipe/backend does (its dependency, not the CLI's). */
@@ -183,12 +207,12 @@ const NODE_BANNER =
   'const __filename=__seqpipeFileURLToPath(import.meta.url);' +
   "const __dirname=__seqpipeFileURLToPath(new URL('.',import.meta.url));";
 
-async function buildEntry(target: BundleTarget, outfile: string): Promise<void> {
+async function buildEntry(target: BundleTarget, contents: string, outfile: string): Promise<void> {
   const esbuild = await import('esbuild');
   const nodeLike = target === 'node' || target === 'deno' || target === 'bun';
   try {
     await esbuild.build({
-      stdin: { contents: entrySource(target), resolveDir: PACKAGE_DIR, loader: 'js' },
+      stdin: { contents, resolveDir: PACKAGE_DIR, loader: 'js' },
       bundle: true,
       format: 'esm',
       minify: true,
@@ -219,25 +243,38 @@ async function buildEntry(target: BundleTarget, outfile: string): Promise<void> 
   }
 }
 
-const SERVER_PRELUDE = `
+/** The loader and the method each kind of artifact serves. */
+const LOADER: Record<ArtifactKind, { load: string; method: 'predict' | 'translate' }> = {
+  classifier: { load: 'loadArtifact', method: 'predict' },
+  seq2seq: { load: 'loadTranslator', method: 'translate' },
+};
+
+function serverPrelude(kind: ArtifactKind): string {
+  return `
 import { readFile } from 'node:fs/promises';
 import { formatBackendInfo, initBackend } from '@seqpipe/backend';
-import { createPredictHandler, loadArtifact } from '@seqpipe/runtime';
+import { createPredictHandler, ${LOADER[kind].load} } from '@seqpipe/runtime';
 const read = async (file) => new Uint8Array(await readFile(new URL(file, import.meta.url)));
 const backend = await initBackend({
   type: 'wasm',
   threads: 1,
   wasm: { bytes: await read('./${SIMD_WASM}'), simd: true },
 });
-const model = await loadArtifact((file) => read('./model/' + file), { backend: false });
+const model = await ${LOADER[kind].load}((file) => read('./model/' + file), { backend: false });
 const handler = createPredictHandler(model, { health: { backend } });
 console.log(formatBackendInfo(backend));
 `;
+}
 
-function entrySource(target: BundleTarget): string {
+function entrySource(
+  target: BundleTarget,
+  kind: ArtifactKind,
+  modelFiles: readonly string[],
+): string {
+  const { load, method } = LOADER[kind];
   switch (target) {
     case 'node':
-      return `${SERVER_PRELUDE}
+      return `${serverPrelude(kind)}
 import { serveNode } from '@seqpipe/runtime';
 const server = await serveNode(handler, {
   port: Number(process.env.PORT ?? 8080),
@@ -247,7 +284,7 @@ console.log('listening on ' + server.url);
 for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => server.close().then(() => process.exit(0)));
 `;
     case 'deno':
-      return `${SERVER_PRELUDE}
+      return `${serverPrelude(kind)}
 const hostname = Deno.env.get('HOST') ?? '127.0.0.1';
 Deno.serve(
   {
@@ -259,7 +296,7 @@ Deno.serve(
 );
 `;
     case 'bun':
-      return `${SERVER_PRELUDE}
+      return `${serverPrelude(kind)}
 const hostname = process.env.HOST ?? '127.0.0.1';
 const server = Bun.serve({ port: Number(process.env.PORT ?? 8080), hostname, fetch: handler });
 console.log('listening on http://' + hostname + ':' + server.port);
@@ -267,22 +304,18 @@ console.log('listening on http://' + hostname + ':' + server.port);
     case 'worker':
       return `
 import wasm from './${SIMD_WASM}';
-import manifest from './model/manifest.json';
-import tokenizer from './model/tokenizer.json';
-import modelJson from './model/model.json';
-import weights from './model/weights.bin';
+${modelFiles.map((f, n) => `import file${n} from './model/${f}';`).join('\n')}
 import { initBackend } from '@seqpipe/backend';
-import { createPredictHandler, loadArtifact } from '@seqpipe/runtime';
+import { createPredictHandler, ${load} } from '@seqpipe/runtime';
 
 async function start() {
   const backend = await initBackend({ type: 'wasm', threads: 1, wasm: { module: wasm, simd: true } });
   const files = {
-    'manifest.json': manifest,
-    'tokenizer.json': tokenizer,
-    'model.json': modelJson,
-    'weights.bin': new Uint8Array(weights),
+${modelFiles
+  .map((f, n) => `    '${f}': ${f.endsWith('.bin') ? `new Uint8Array(file${n})` : `file${n}`},`)
+  .join('\n')}
   };
-  const model = await loadArtifact({ files }, { backend: false });
+  const model = await ${load}({ files }, { backend: false });
   return createPredictHandler(model, { health: { backend } });
 }
 
@@ -309,17 +342,17 @@ export default {
     case 'browser':
       return `
 import { formatBackendInfo, initBackend } from '@seqpipe/backend';
-import { loadArtifact } from '@seqpipe/runtime';
+import { ${load} } from '@seqpipe/runtime';
 
 /**
- * Loads the bundled model. base: the folder holding seqpipe.js, the .wasm files and model/
+ * Loads the bundled model (its \`${method}(texts)\` answers). base: the folder holding seqpipe.js, the .wasm files and model/
  * (default: where this module was served from). threads: 'auto' uses threads when the page
  * is cross-origin isolated (COOP/COEP), else one.
  */
 export async function load({ base = new URL('./', import.meta.url), threads = 'auto' } = {}) {
   const backend = await initBackend({ type: 'wasm', threads, wasm: { url: base } });
-  const model = await loadArtifact({ url: new URL('model/', base) }, { backend: false });
-  return { backend, model, predict: (texts) => model.predict(texts) };
+  const model = await ${load}({ url: new URL('model/', base) }, { backend: false });
+  return { backend, model, ${method}: (texts) => model.${method}(texts) };
 }
 
 export { formatBackendInfo };
@@ -327,7 +360,7 @@ export { formatBackendInfo };
   }
 }
 
-function extraFiles(target: BundleTarget): Record<string, string> {
+function extraFiles(target: BundleTarget, modelFiles: readonly string[]): Record<string, string> {
   if (target === 'worker') {
     const module = (name: string, kind: string) =>
       `    (name = "${name}", ${kind} = embed "${name}"),`;
@@ -345,8 +378,7 @@ const worker :Workerd.Worker = (
 ${[
   module('worker.js', 'esModule'),
   module(SIMD_WASM, 'wasm'),
-  ...['manifest.json', 'tokenizer.json', 'model.json'].map((f) => module(`model/${f}`, 'text')),
-  module('model/weights.bin', 'data'),
+  ...modelFiles.map((f) => module(`model/${f}`, f.endsWith('.bin') ? 'data' : 'text')),
 ].join('\n')}
   ],
   compatibilityDate = "2025-01-01",
@@ -399,17 +431,25 @@ td { padding: 0.2rem 0.6rem; }
 const ready = load();
 const byId = (id) => document.getElementById(id);
 
-async function predict(texts) {
-  return (await ready).predict(texts);
+// A classifier answers predict (label, confidence); a seq2seq model answers translate.
+async function run(texts) {
+  const api = await ready;
+  return api.predict ? api.predict(texts) : api.translate(texts);
+}
+
+function cells(row) {
+  return 'label' in row
+    ? [row.text, row.label, row.confidence.toFixed(4)]
+    : [row.text, row.translation, row.logProb.toFixed(4)];
 }
 
 async function show() {
   const texts = byId('texts').value.split('\\n').map((t) => t.trim()).filter(Boolean);
-  const rows = await predict(texts);
+  const rows = await run(texts);
   byId('results').replaceChildren(
-    ...rows.map((p) => {
+    ...rows.map((row) => {
       const tr = document.createElement('tr');
-      for (const cell of [p.text, p.label, p.confidence.toFixed(4)]) {
+      for (const cell of cells(row)) {
         const td = document.createElement('td');
         td.textContent = cell;
         tr.append(td);
@@ -419,10 +459,15 @@ async function show() {
   );
 }
 
-// For tests and the console: seqpipeDemo.predict(['some text']).
+// For tests and the console: seqpipeDemo.run(['some text']).
 globalThis.seqpipeDemo = {
-  ready: ready.then(({ backend, model }) => ({ backend, name: model.manifest.name, crossOriginIsolated })),
-  predict,
+  ready: ready.then(({ backend, model }) => ({
+    backend,
+    name: model.manifest.name,
+    task: model.manifest.task,
+    crossOriginIsolated,
+  })),
+  run,
 };
 
 ready.then(
