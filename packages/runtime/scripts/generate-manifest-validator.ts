@@ -35,7 +35,8 @@ export async function generateManifestValidator(): Promise<string> {
       'the generated validator needs ajv at run time: keep the schema self-contained',
     );
   }
-  return prettier.format(HEADER + code, { parser: 'typescript', filepath: GENERATED_FILE });
+  const options = (await prettier.resolveConfig(GENERATED_FILE)) ?? {};
+  return prettier.format(HEADER + code, { ...options, filepath: GENERATED_FILE });
 }
 
 if (process.argv[1] !== undefined && fileURLToPath(import.meta.url) === process.argv[1]) {

@@ -2,123 +2,119 @@
 // Do not edit: run `npm run build:validators -w @seqpipe/runtime`.
 /* eslint-disable */
 // @ts-nocheck
-"use strict";
+'use strict';
 export const validate = validate10;
 export default validate10;
 const schema11 = {
-  $id: "https://seqpipe.dev/schemas/artifact-manifest-1.json",
-  type: "object",
+  $id: 'https://seqpipe.dev/schemas/artifact-manifest-1.json',
+  type: 'object',
   required: [
-    "formatVersion",
-    "name",
-    "task",
-    "pipelineHash",
-    "createdAt",
-    "preprocess",
-    "labels",
-    "threshold",
-    "backend",
-    "training",
-    "metrics",
-    "files",
+    'formatVersion',
+    'name',
+    'task',
+    'pipelineHash',
+    'createdAt',
+    'preprocess',
+    'labels',
+    'threshold',
+    'backend',
+    'training',
+    'metrics',
+    'files',
   ],
   properties: {
     formatVersion: { const: 1 },
-    name: { type: "string" },
-    task: { enum: ["binaryClassification", "multiclassClassification"] },
-    pipelineHash: { type: "string", pattern: "^[0-9a-f]{64}$" },
-    createdAt: { type: "string" },
+    name: { type: 'string' },
+    task: { enum: ['binaryClassification', 'multiclassClassification'] },
+    pipelineHash: { type: 'string', pattern: '^[0-9a-f]{64}$' },
+    createdAt: { type: 'string' },
     preprocess: {
-      type: "object",
-      required: ["maxLen", "padding", "truncating"],
+      type: 'object',
+      required: ['maxLen', 'padding', 'truncating'],
       properties: {
-        maxLen: { type: "integer", minimum: 1 },
-        padding: { enum: ["pre", "post"] },
-        truncating: { enum: ["pre", "post"] },
+        maxLen: { type: 'integer', minimum: 1 },
+        padding: { enum: ['pre', 'post'] },
+        truncating: { enum: ['pre', 'post'] },
       },
     },
-    labels: { type: "array", minItems: 2, items: { type: "string" } },
-    threshold: { type: "number", exclusiveMinimum: 0, exclusiveMaximum: 1 },
+    labels: { type: 'array', minItems: 2, items: { type: 'string' } },
+    threshold: { type: 'number', exclusiveMinimum: 0, exclusiveMaximum: 1 },
     backend: {
-      type: "object",
-      required: ["backend", "simd", "threads"],
+      type: 'object',
+      required: ['backend', 'simd', 'threads'],
       properties: {
-        backend: { type: "string" },
-        simd: { type: "boolean" },
-        threads: { type: "integer", minimum: 1 },
+        backend: { type: 'string' },
+        simd: { type: 'boolean' },
+        threads: { type: 'integer', minimum: 1 },
       },
     },
     training: {
-      type: "object",
-      required: ["seed", "epochs", "seconds", "trainSize", "validationSize"],
+      type: 'object',
+      required: ['seed', 'epochs', 'seconds', 'trainSize', 'validationSize'],
       properties: {
-        seed: { type: "integer" },
-        epochs: { type: "number", minimum: 0 },
-        seconds: { type: "number", minimum: 0 },
-        trainSize: { type: "number", minimum: 0 },
-        validationSize: { type: "number", minimum: 0 },
+        seed: { type: 'integer' },
+        epochs: { type: 'number', minimum: 0 },
+        seconds: { type: 'number', minimum: 0 },
+        trainSize: { type: 'number', minimum: 0 },
+        validationSize: { type: 'number', minimum: 0 },
       },
     },
-    metrics: {
-      type: "object",
-      additionalProperties: { type: "number", minimum: 0 },
-    },
+    metrics: { type: 'object', additionalProperties: { type: 'number', minimum: 0 } },
     files: {
-      type: "object",
-      required: ["tokenizer.json", "model.json", "weights.bin"],
+      type: 'object',
+      required: ['tokenizer.json', 'model.json', 'weights.bin'],
       properties: {
-        "tokenizer.json": {
-          type: "object",
-          required: ["sha256", "bytes"],
+        'tokenizer.json': {
+          type: 'object',
+          required: ['sha256', 'bytes'],
           properties: {
-            sha256: { type: "string", pattern: "^[0-9a-f]{64}$" },
-            bytes: { type: "number", minimum: 0 },
+            sha256: { type: 'string', pattern: '^[0-9a-f]{64}$' },
+            bytes: { type: 'number', minimum: 0 },
           },
         },
-        "model.json": {
-          type: "object",
-          required: ["sha256", "bytes"],
+        'model.json': {
+          type: 'object',
+          required: ['sha256', 'bytes'],
           properties: {
-            sha256: { type: "string", pattern: "^[0-9a-f]{64}$" },
-            bytes: { type: "number", minimum: 0 },
+            sha256: { type: 'string', pattern: '^[0-9a-f]{64}$' },
+            bytes: { type: 'number', minimum: 0 },
           },
         },
-        "weights.bin": {
-          type: "object",
-          required: ["sha256", "bytes"],
+        'weights.bin': {
+          type: 'object',
+          required: ['sha256', 'bytes'],
           properties: {
-            sha256: { type: "string", pattern: "^[0-9a-f]{64}$" },
-            bytes: { type: "number", minimum: 0 },
+            sha256: { type: 'string', pattern: '^[0-9a-f]{64}$' },
+            bytes: { type: 'number', minimum: 0 },
           },
         },
       },
       additionalProperties: {
-        type: "object",
-        required: ["sha256", "bytes"],
+        type: 'object',
+        required: ['sha256', 'bytes'],
         properties: {
-          sha256: { type: "string", pattern: "^[0-9a-f]{64}$" },
-          bytes: { type: "number", minimum: 0 },
+          sha256: { type: 'string', pattern: '^[0-9a-f]{64}$' },
+          bytes: { type: 'number', minimum: 0 },
         },
       },
     },
   },
 };
-const pattern0 = new RegExp("^[0-9a-f]{64}$", "u");
+const pattern0 = new RegExp('^[0-9a-f]{64}$', 'u');
 function validate10(
   data,
-  { instancePath = "", parentData, parentDataProperty, rootData = data } = {},
+  { instancePath = '', parentData, parentDataProperty, rootData = data } = {},
 ) {
-  /*# sourceURL="https://seqpipe.dev/schemas/artifact-manifest-1.json" */ let vErrors =
-    null;
+  /*# sourceURL="https://seqpipe.dev/schemas/artifact-manifest-1.json" */ let vErrors = null;
   let errors = 0;
-  if (data && typeof data == "object" && !Array.isArray(data)) {
+  if (data && typeof data == 'object' && !Array.isArray(data)) {
     if (data.formatVersion === undefined) {
       const err0 = {
         instancePath,
-        schemaPath: "#/required",
-        keyword: "required",
-        params: { missingProperty: "formatVersion" },
-        message: "must have required property '" + "formatVersion" + "'",
+        schemaPath: '#/required',
+        keyword: 'required',
+        params: { missingProperty: 'formatVersion' },
+        message: "must have required property '" + 'formatVersion' + "'",
       };
       if (vErrors === null) {
         vErrors = [err0];
@@ -130,10 +126,10 @@ function validate10(
     if (data.name === undefined) {
       const err1 = {
         instancePath,
-        schemaPath: "#/required",
-        keyword: "required",
-        params: { missingProperty: "name" },
-        message: "must have required property '" + "name" + "'",
+        schemaPath: '#/required',
+        keyword: 'required',
+        params: { missingProperty: 'name' },
+        message: "must have required property '" + 'name' + "'",
       };
       if (vErrors === null) {
         vErrors = [err1];
@@ -145,10 +141,10 @@ function validate10(
     if (data.task === undefined) {
       const err2 = {
         instancePath,
-        schemaPath: "#/required",
-        keyword: "required",
-        params: { missingProperty: "task" },
-        message: "must have required property '" + "task" + "'",
+        schemaPath: '#/required',
+        keyword: 'required',
+        params: { missingProperty: 'task' },
+        message: "must have required property '" + 'task' + "'",
       };
       if (vErrors === null) {
         vErrors = [err2];
@@ -160,10 +156,10 @@ function validate10(
     if (data.pipelineHash === undefined) {
       const err3 = {
         instancePath,
-        schemaPath: "#/required",
-        keyword: "required",
-        params: { missingProperty: "pipelineHash" },
-        message: "must have required property '" + "pipelineHash" + "'",
+        schemaPath: '#/required',
+        keyword: 'required',
+        params: { missingProperty: 'pipelineHash' },
+        message: "must have required property '" + 'pipelineHash' + "'",
       };
       if (vErrors === null) {
         vErrors = [err3];
@@ -175,10 +171,10 @@ function validate10(
     if (data.createdAt === undefined) {
       const err4 = {
         instancePath,
-        schemaPath: "#/required",
-        keyword: "required",
-        params: { missingProperty: "createdAt" },
-        message: "must have required property '" + "createdAt" + "'",
+        schemaPath: '#/required',
+        keyword: 'required',
+        params: { missingProperty: 'createdAt' },
+        message: "must have required property '" + 'createdAt' + "'",
       };
       if (vErrors === null) {
         vErrors = [err4];
@@ -190,10 +186,10 @@ function validate10(
     if (data.preprocess === undefined) {
       const err5 = {
         instancePath,
-        schemaPath: "#/required",
-        keyword: "required",
-        params: { missingProperty: "preprocess" },
-        message: "must have required property '" + "preprocess" + "'",
+        schemaPath: '#/required',
+        keyword: 'required',
+        params: { missingProperty: 'preprocess' },
+        message: "must have required property '" + 'preprocess' + "'",
       };
       if (vErrors === null) {
         vErrors = [err5];
@@ -205,10 +201,10 @@ function validate10(
     if (data.labels === undefined) {
       const err6 = {
         instancePath,
-        schemaPath: "#/required",
-        keyword: "required",
-        params: { missingProperty: "labels" },
-        message: "must have required property '" + "labels" + "'",
+        schemaPath: '#/required',
+        keyword: 'required',
+        params: { missingProperty: 'labels' },
+        message: "must have required property '" + 'labels' + "'",
       };
       if (vErrors === null) {
         vErrors = [err6];
@@ -220,10 +216,10 @@ function validate10(
     if (data.threshold === undefined) {
       const err7 = {
         instancePath,
-        schemaPath: "#/required",
-        keyword: "required",
-        params: { missingProperty: "threshold" },
-        message: "must have required property '" + "threshold" + "'",
+        schemaPath: '#/required',
+        keyword: 'required',
+        params: { missingProperty: 'threshold' },
+        message: "must have required property '" + 'threshold' + "'",
       };
       if (vErrors === null) {
         vErrors = [err7];
@@ -235,10 +231,10 @@ function validate10(
     if (data.backend === undefined) {
       const err8 = {
         instancePath,
-        schemaPath: "#/required",
-        keyword: "required",
-        params: { missingProperty: "backend" },
-        message: "must have required property '" + "backend" + "'",
+        schemaPath: '#/required',
+        keyword: 'required',
+        params: { missingProperty: 'backend' },
+        message: "must have required property '" + 'backend' + "'",
       };
       if (vErrors === null) {
         vErrors = [err8];
@@ -250,10 +246,10 @@ function validate10(
     if (data.training === undefined) {
       const err9 = {
         instancePath,
-        schemaPath: "#/required",
-        keyword: "required",
-        params: { missingProperty: "training" },
-        message: "must have required property '" + "training" + "'",
+        schemaPath: '#/required',
+        keyword: 'required',
+        params: { missingProperty: 'training' },
+        message: "must have required property '" + 'training' + "'",
       };
       if (vErrors === null) {
         vErrors = [err9];
@@ -265,10 +261,10 @@ function validate10(
     if (data.metrics === undefined) {
       const err10 = {
         instancePath,
-        schemaPath: "#/required",
-        keyword: "required",
-        params: { missingProperty: "metrics" },
-        message: "must have required property '" + "metrics" + "'",
+        schemaPath: '#/required',
+        keyword: 'required',
+        params: { missingProperty: 'metrics' },
+        message: "must have required property '" + 'metrics' + "'",
       };
       if (vErrors === null) {
         vErrors = [err10];
@@ -280,10 +276,10 @@ function validate10(
     if (data.files === undefined) {
       const err11 = {
         instancePath,
-        schemaPath: "#/required",
-        keyword: "required",
-        params: { missingProperty: "files" },
-        message: "must have required property '" + "files" + "'",
+        schemaPath: '#/required',
+        keyword: 'required',
+        params: { missingProperty: 'files' },
+        message: "must have required property '" + 'files' + "'",
       };
       if (vErrors === null) {
         vErrors = [err11];
@@ -295,11 +291,11 @@ function validate10(
     if (data.formatVersion !== undefined) {
       if (1 !== data.formatVersion) {
         const err12 = {
-          instancePath: instancePath + "/formatVersion",
-          schemaPath: "#/properties/formatVersion/const",
-          keyword: "const",
+          instancePath: instancePath + '/formatVersion',
+          schemaPath: '#/properties/formatVersion/const',
+          keyword: 'const',
           params: { allowedValue: 1 },
-          message: "must be equal to constant",
+          message: 'must be equal to constant',
         };
         if (vErrors === null) {
           vErrors = [err12];
@@ -310,13 +306,13 @@ function validate10(
       }
     }
     if (data.name !== undefined) {
-      if (typeof data.name !== "string") {
+      if (typeof data.name !== 'string') {
         const err13 = {
-          instancePath: instancePath + "/name",
-          schemaPath: "#/properties/name/type",
-          keyword: "type",
-          params: { type: "string" },
-          message: "must be string",
+          instancePath: instancePath + '/name',
+          schemaPath: '#/properties/name/type',
+          keyword: 'type',
+          params: { type: 'string' },
+          message: 'must be string',
         };
         if (vErrors === null) {
           vErrors = [err13];
@@ -328,15 +324,13 @@ function validate10(
     }
     if (data.task !== undefined) {
       let data2 = data.task;
-      if (!(
-        data2 === "binaryClassification" || data2 === "multiclassClassification"
-      )) {
+      if (!(data2 === 'binaryClassification' || data2 === 'multiclassClassification')) {
         const err14 = {
-          instancePath: instancePath + "/task",
-          schemaPath: "#/properties/task/enum",
-          keyword: "enum",
+          instancePath: instancePath + '/task',
+          schemaPath: '#/properties/task/enum',
+          keyword: 'enum',
           params: { allowedValues: schema11.properties.task.enum },
-          message: "must be equal to one of the allowed values",
+          message: 'must be equal to one of the allowed values',
         };
         if (vErrors === null) {
           vErrors = [err14];
@@ -348,14 +342,14 @@ function validate10(
     }
     if (data.pipelineHash !== undefined) {
       let data3 = data.pipelineHash;
-      if (typeof data3 === "string") {
+      if (typeof data3 === 'string') {
         if (!pattern0.test(data3)) {
           const err15 = {
-            instancePath: instancePath + "/pipelineHash",
-            schemaPath: "#/properties/pipelineHash/pattern",
-            keyword: "pattern",
-            params: { pattern: "^[0-9a-f]{64}$" },
-            message: 'must match pattern "' + "^[0-9a-f]{64}$" + '"',
+            instancePath: instancePath + '/pipelineHash',
+            schemaPath: '#/properties/pipelineHash/pattern',
+            keyword: 'pattern',
+            params: { pattern: '^[0-9a-f]{64}$' },
+            message: 'must match pattern "' + '^[0-9a-f]{64}$' + '"',
           };
           if (vErrors === null) {
             vErrors = [err15];
@@ -366,11 +360,11 @@ function validate10(
         }
       } else {
         const err16 = {
-          instancePath: instancePath + "/pipelineHash",
-          schemaPath: "#/properties/pipelineHash/type",
-          keyword: "type",
-          params: { type: "string" },
-          message: "must be string",
+          instancePath: instancePath + '/pipelineHash',
+          schemaPath: '#/properties/pipelineHash/type',
+          keyword: 'type',
+          params: { type: 'string' },
+          message: 'must be string',
         };
         if (vErrors === null) {
           vErrors = [err16];
@@ -381,13 +375,13 @@ function validate10(
       }
     }
     if (data.createdAt !== undefined) {
-      if (typeof data.createdAt !== "string") {
+      if (typeof data.createdAt !== 'string') {
         const err17 = {
-          instancePath: instancePath + "/createdAt",
-          schemaPath: "#/properties/createdAt/type",
-          keyword: "type",
-          params: { type: "string" },
-          message: "must be string",
+          instancePath: instancePath + '/createdAt',
+          schemaPath: '#/properties/createdAt/type',
+          keyword: 'type',
+          params: { type: 'string' },
+          message: 'must be string',
         };
         if (vErrors === null) {
           vErrors = [err17];
@@ -399,14 +393,14 @@ function validate10(
     }
     if (data.preprocess !== undefined) {
       let data5 = data.preprocess;
-      if (data5 && typeof data5 == "object" && !Array.isArray(data5)) {
+      if (data5 && typeof data5 == 'object' && !Array.isArray(data5)) {
         if (data5.maxLen === undefined) {
           const err18 = {
-            instancePath: instancePath + "/preprocess",
-            schemaPath: "#/properties/preprocess/required",
-            keyword: "required",
-            params: { missingProperty: "maxLen" },
-            message: "must have required property '" + "maxLen" + "'",
+            instancePath: instancePath + '/preprocess',
+            schemaPath: '#/properties/preprocess/required',
+            keyword: 'required',
+            params: { missingProperty: 'maxLen' },
+            message: "must have required property '" + 'maxLen' + "'",
           };
           if (vErrors === null) {
             vErrors = [err18];
@@ -417,11 +411,11 @@ function validate10(
         }
         if (data5.padding === undefined) {
           const err19 = {
-            instancePath: instancePath + "/preprocess",
-            schemaPath: "#/properties/preprocess/required",
-            keyword: "required",
-            params: { missingProperty: "padding" },
-            message: "must have required property '" + "padding" + "'",
+            instancePath: instancePath + '/preprocess',
+            schemaPath: '#/properties/preprocess/required',
+            keyword: 'required',
+            params: { missingProperty: 'padding' },
+            message: "must have required property '" + 'padding' + "'",
           };
           if (vErrors === null) {
             vErrors = [err19];
@@ -432,11 +426,11 @@ function validate10(
         }
         if (data5.truncating === undefined) {
           const err20 = {
-            instancePath: instancePath + "/preprocess",
-            schemaPath: "#/properties/preprocess/required",
-            keyword: "required",
-            params: { missingProperty: "truncating" },
-            message: "must have required property '" + "truncating" + "'",
+            instancePath: instancePath + '/preprocess',
+            schemaPath: '#/properties/preprocess/required',
+            keyword: 'required',
+            params: { missingProperty: 'truncating' },
+            message: "must have required property '" + 'truncating' + "'",
           };
           if (vErrors === null) {
             vErrors = [err20];
@@ -447,18 +441,13 @@ function validate10(
         }
         if (data5.maxLen !== undefined) {
           let data6 = data5.maxLen;
-          if (!(
-            typeof data6 == "number" &&
-            !(data6 % 1) &&
-            !isNaN(data6) &&
-            isFinite(data6)
-          )) {
+          if (!(typeof data6 == 'number' && !(data6 % 1) && !isNaN(data6) && isFinite(data6))) {
             const err21 = {
-              instancePath: instancePath + "/preprocess/maxLen",
-              schemaPath: "#/properties/preprocess/properties/maxLen/type",
-              keyword: "type",
-              params: { type: "integer" },
-              message: "must be integer",
+              instancePath: instancePath + '/preprocess/maxLen',
+              schemaPath: '#/properties/preprocess/properties/maxLen/type',
+              keyword: 'type',
+              params: { type: 'integer' },
+              message: 'must be integer',
             };
             if (vErrors === null) {
               vErrors = [err21];
@@ -467,14 +456,14 @@ function validate10(
             }
             errors++;
           }
-          if (typeof data6 == "number" && isFinite(data6)) {
+          if (typeof data6 == 'number' && isFinite(data6)) {
             if (data6 < 1 || isNaN(data6)) {
               const err22 = {
-                instancePath: instancePath + "/preprocess/maxLen",
-                schemaPath: "#/properties/preprocess/properties/maxLen/minimum",
-                keyword: "minimum",
-                params: { comparison: ">=", limit: 1 },
-                message: "must be >= 1",
+                instancePath: instancePath + '/preprocess/maxLen',
+                schemaPath: '#/properties/preprocess/properties/maxLen/minimum',
+                keyword: 'minimum',
+                params: { comparison: '>=', limit: 1 },
+                message: 'must be >= 1',
               };
               if (vErrors === null) {
                 vErrors = [err22];
@@ -487,16 +476,13 @@ function validate10(
         }
         if (data5.padding !== undefined) {
           let data7 = data5.padding;
-          if (!(data7 === "pre" || data7 === "post")) {
+          if (!(data7 === 'pre' || data7 === 'post')) {
             const err23 = {
-              instancePath: instancePath + "/preprocess/padding",
-              schemaPath: "#/properties/preprocess/properties/padding/enum",
-              keyword: "enum",
-              params: {
-                allowedValues:
-                  schema11.properties.preprocess.properties.padding.enum,
-              },
-              message: "must be equal to one of the allowed values",
+              instancePath: instancePath + '/preprocess/padding',
+              schemaPath: '#/properties/preprocess/properties/padding/enum',
+              keyword: 'enum',
+              params: { allowedValues: schema11.properties.preprocess.properties.padding.enum },
+              message: 'must be equal to one of the allowed values',
             };
             if (vErrors === null) {
               vErrors = [err23];
@@ -508,16 +494,13 @@ function validate10(
         }
         if (data5.truncating !== undefined) {
           let data8 = data5.truncating;
-          if (!(data8 === "pre" || data8 === "post")) {
+          if (!(data8 === 'pre' || data8 === 'post')) {
             const err24 = {
-              instancePath: instancePath + "/preprocess/truncating",
-              schemaPath: "#/properties/preprocess/properties/truncating/enum",
-              keyword: "enum",
-              params: {
-                allowedValues:
-                  schema11.properties.preprocess.properties.truncating.enum,
-              },
-              message: "must be equal to one of the allowed values",
+              instancePath: instancePath + '/preprocess/truncating',
+              schemaPath: '#/properties/preprocess/properties/truncating/enum',
+              keyword: 'enum',
+              params: { allowedValues: schema11.properties.preprocess.properties.truncating.enum },
+              message: 'must be equal to one of the allowed values',
             };
             if (vErrors === null) {
               vErrors = [err24];
@@ -529,11 +512,11 @@ function validate10(
         }
       } else {
         const err25 = {
-          instancePath: instancePath + "/preprocess",
-          schemaPath: "#/properties/preprocess/type",
-          keyword: "type",
-          params: { type: "object" },
-          message: "must be object",
+          instancePath: instancePath + '/preprocess',
+          schemaPath: '#/properties/preprocess/type',
+          keyword: 'type',
+          params: { type: 'object' },
+          message: 'must be object',
         };
         if (vErrors === null) {
           vErrors = [err25];
@@ -548,11 +531,11 @@ function validate10(
       if (Array.isArray(data9)) {
         if (data9.length < 2) {
           const err26 = {
-            instancePath: instancePath + "/labels",
-            schemaPath: "#/properties/labels/minItems",
-            keyword: "minItems",
+            instancePath: instancePath + '/labels',
+            schemaPath: '#/properties/labels/minItems',
+            keyword: 'minItems',
             params: { limit: 2 },
-            message: "must NOT have fewer than 2 items",
+            message: 'must NOT have fewer than 2 items',
           };
           if (vErrors === null) {
             vErrors = [err26];
@@ -563,13 +546,13 @@ function validate10(
         }
         const len0 = data9.length;
         for (let i0 = 0; i0 < len0; i0++) {
-          if (typeof data9[i0] !== "string") {
+          if (typeof data9[i0] !== 'string') {
             const err27 = {
-              instancePath: instancePath + "/labels/" + i0,
-              schemaPath: "#/properties/labels/items/type",
-              keyword: "type",
-              params: { type: "string" },
-              message: "must be string",
+              instancePath: instancePath + '/labels/' + i0,
+              schemaPath: '#/properties/labels/items/type',
+              keyword: 'type',
+              params: { type: 'string' },
+              message: 'must be string',
             };
             if (vErrors === null) {
               vErrors = [err27];
@@ -581,11 +564,11 @@ function validate10(
         }
       } else {
         const err28 = {
-          instancePath: instancePath + "/labels",
-          schemaPath: "#/properties/labels/type",
-          keyword: "type",
-          params: { type: "array" },
-          message: "must be array",
+          instancePath: instancePath + '/labels',
+          schemaPath: '#/properties/labels/type',
+          keyword: 'type',
+          params: { type: 'array' },
+          message: 'must be array',
         };
         if (vErrors === null) {
           vErrors = [err28];
@@ -597,14 +580,14 @@ function validate10(
     }
     if (data.threshold !== undefined) {
       let data11 = data.threshold;
-      if (typeof data11 == "number" && isFinite(data11)) {
+      if (typeof data11 == 'number' && isFinite(data11)) {
         if (data11 >= 1 || isNaN(data11)) {
           const err29 = {
-            instancePath: instancePath + "/threshold",
-            schemaPath: "#/properties/threshold/exclusiveMaximum",
-            keyword: "exclusiveMaximum",
-            params: { comparison: "<", limit: 1 },
-            message: "must be < 1",
+            instancePath: instancePath + '/threshold',
+            schemaPath: '#/properties/threshold/exclusiveMaximum',
+            keyword: 'exclusiveMaximum',
+            params: { comparison: '<', limit: 1 },
+            message: 'must be < 1',
           };
           if (vErrors === null) {
             vErrors = [err29];
@@ -615,11 +598,11 @@ function validate10(
         }
         if (data11 <= 0 || isNaN(data11)) {
           const err30 = {
-            instancePath: instancePath + "/threshold",
-            schemaPath: "#/properties/threshold/exclusiveMinimum",
-            keyword: "exclusiveMinimum",
-            params: { comparison: ">", limit: 0 },
-            message: "must be > 0",
+            instancePath: instancePath + '/threshold',
+            schemaPath: '#/properties/threshold/exclusiveMinimum',
+            keyword: 'exclusiveMinimum',
+            params: { comparison: '>', limit: 0 },
+            message: 'must be > 0',
           };
           if (vErrors === null) {
             vErrors = [err30];
@@ -630,11 +613,11 @@ function validate10(
         }
       } else {
         const err31 = {
-          instancePath: instancePath + "/threshold",
-          schemaPath: "#/properties/threshold/type",
-          keyword: "type",
-          params: { type: "number" },
-          message: "must be number",
+          instancePath: instancePath + '/threshold',
+          schemaPath: '#/properties/threshold/type',
+          keyword: 'type',
+          params: { type: 'number' },
+          message: 'must be number',
         };
         if (vErrors === null) {
           vErrors = [err31];
@@ -646,14 +629,14 @@ function validate10(
     }
     if (data.backend !== undefined) {
       let data12 = data.backend;
-      if (data12 && typeof data12 == "object" && !Array.isArray(data12)) {
+      if (data12 && typeof data12 == 'object' && !Array.isArray(data12)) {
         if (data12.backend === undefined) {
           const err32 = {
-            instancePath: instancePath + "/backend",
-            schemaPath: "#/properties/backend/required",
-            keyword: "required",
-            params: { missingProperty: "backend" },
-            message: "must have required property '" + "backend" + "'",
+            instancePath: instancePath + '/backend',
+            schemaPath: '#/properties/backend/required',
+            keyword: 'required',
+            params: { missingProperty: 'backend' },
+            message: "must have required property '" + 'backend' + "'",
           };
           if (vErrors === null) {
             vErrors = [err32];
@@ -664,11 +647,11 @@ function validate10(
         }
         if (data12.simd === undefined) {
           const err33 = {
-            instancePath: instancePath + "/backend",
-            schemaPath: "#/properties/backend/required",
-            keyword: "required",
-            params: { missingProperty: "simd" },
-            message: "must have required property '" + "simd" + "'",
+            instancePath: instancePath + '/backend',
+            schemaPath: '#/properties/backend/required',
+            keyword: 'required',
+            params: { missingProperty: 'simd' },
+            message: "must have required property '" + 'simd' + "'",
           };
           if (vErrors === null) {
             vErrors = [err33];
@@ -679,11 +662,11 @@ function validate10(
         }
         if (data12.threads === undefined) {
           const err34 = {
-            instancePath: instancePath + "/backend",
-            schemaPath: "#/properties/backend/required",
-            keyword: "required",
-            params: { missingProperty: "threads" },
-            message: "must have required property '" + "threads" + "'",
+            instancePath: instancePath + '/backend',
+            schemaPath: '#/properties/backend/required',
+            keyword: 'required',
+            params: { missingProperty: 'threads' },
+            message: "must have required property '" + 'threads' + "'",
           };
           if (vErrors === null) {
             vErrors = [err34];
@@ -693,13 +676,13 @@ function validate10(
           errors++;
         }
         if (data12.backend !== undefined) {
-          if (typeof data12.backend !== "string") {
+          if (typeof data12.backend !== 'string') {
             const err35 = {
-              instancePath: instancePath + "/backend/backend",
-              schemaPath: "#/properties/backend/properties/backend/type",
-              keyword: "type",
-              params: { type: "string" },
-              message: "must be string",
+              instancePath: instancePath + '/backend/backend',
+              schemaPath: '#/properties/backend/properties/backend/type',
+              keyword: 'type',
+              params: { type: 'string' },
+              message: 'must be string',
             };
             if (vErrors === null) {
               vErrors = [err35];
@@ -710,13 +693,13 @@ function validate10(
           }
         }
         if (data12.simd !== undefined) {
-          if (typeof data12.simd !== "boolean") {
+          if (typeof data12.simd !== 'boolean') {
             const err36 = {
-              instancePath: instancePath + "/backend/simd",
-              schemaPath: "#/properties/backend/properties/simd/type",
-              keyword: "type",
-              params: { type: "boolean" },
-              message: "must be boolean",
+              instancePath: instancePath + '/backend/simd',
+              schemaPath: '#/properties/backend/properties/simd/type',
+              keyword: 'type',
+              params: { type: 'boolean' },
+              message: 'must be boolean',
             };
             if (vErrors === null) {
               vErrors = [err36];
@@ -728,18 +711,13 @@ function validate10(
         }
         if (data12.threads !== undefined) {
           let data15 = data12.threads;
-          if (!(
-            typeof data15 == "number" &&
-            !(data15 % 1) &&
-            !isNaN(data15) &&
-            isFinite(data15)
-          )) {
+          if (!(typeof data15 == 'number' && !(data15 % 1) && !isNaN(data15) && isFinite(data15))) {
             const err37 = {
-              instancePath: instancePath + "/backend/threads",
-              schemaPath: "#/properties/backend/properties/threads/type",
-              keyword: "type",
-              params: { type: "integer" },
-              message: "must be integer",
+              instancePath: instancePath + '/backend/threads',
+              schemaPath: '#/properties/backend/properties/threads/type',
+              keyword: 'type',
+              params: { type: 'integer' },
+              message: 'must be integer',
             };
             if (vErrors === null) {
               vErrors = [err37];
@@ -748,14 +726,14 @@ function validate10(
             }
             errors++;
           }
-          if (typeof data15 == "number" && isFinite(data15)) {
+          if (typeof data15 == 'number' && isFinite(data15)) {
             if (data15 < 1 || isNaN(data15)) {
               const err38 = {
-                instancePath: instancePath + "/backend/threads",
-                schemaPath: "#/properties/backend/properties/threads/minimum",
-                keyword: "minimum",
-                params: { comparison: ">=", limit: 1 },
-                message: "must be >= 1",
+                instancePath: instancePath + '/backend/threads',
+                schemaPath: '#/properties/backend/properties/threads/minimum',
+                keyword: 'minimum',
+                params: { comparison: '>=', limit: 1 },
+                message: 'must be >= 1',
               };
               if (vErrors === null) {
                 vErrors = [err38];
@@ -768,11 +746,11 @@ function validate10(
         }
       } else {
         const err39 = {
-          instancePath: instancePath + "/backend",
-          schemaPath: "#/properties/backend/type",
-          keyword: "type",
-          params: { type: "object" },
-          message: "must be object",
+          instancePath: instancePath + '/backend',
+          schemaPath: '#/properties/backend/type',
+          keyword: 'type',
+          params: { type: 'object' },
+          message: 'must be object',
         };
         if (vErrors === null) {
           vErrors = [err39];
@@ -784,14 +762,14 @@ function validate10(
     }
     if (data.training !== undefined) {
       let data16 = data.training;
-      if (data16 && typeof data16 == "object" && !Array.isArray(data16)) {
+      if (data16 && typeof data16 == 'object' && !Array.isArray(data16)) {
         if (data16.seed === undefined) {
           const err40 = {
-            instancePath: instancePath + "/training",
-            schemaPath: "#/properties/training/required",
-            keyword: "required",
-            params: { missingProperty: "seed" },
-            message: "must have required property '" + "seed" + "'",
+            instancePath: instancePath + '/training',
+            schemaPath: '#/properties/training/required',
+            keyword: 'required',
+            params: { missingProperty: 'seed' },
+            message: "must have required property '" + 'seed' + "'",
           };
           if (vErrors === null) {
             vErrors = [err40];
@@ -802,11 +780,11 @@ function validate10(
         }
         if (data16.epochs === undefined) {
           const err41 = {
-            instancePath: instancePath + "/training",
-            schemaPath: "#/properties/training/required",
-            keyword: "required",
-            params: { missingProperty: "epochs" },
-            message: "must have required property '" + "epochs" + "'",
+            instancePath: instancePath + '/training',
+            schemaPath: '#/properties/training/required',
+            keyword: 'required',
+            params: { missingProperty: 'epochs' },
+            message: "must have required property '" + 'epochs' + "'",
           };
           if (vErrors === null) {
             vErrors = [err41];
@@ -817,11 +795,11 @@ function validate10(
         }
         if (data16.seconds === undefined) {
           const err42 = {
-            instancePath: instancePath + "/training",
-            schemaPath: "#/properties/training/required",
-            keyword: "required",
-            params: { missingProperty: "seconds" },
-            message: "must have required property '" + "seconds" + "'",
+            instancePath: instancePath + '/training',
+            schemaPath: '#/properties/training/required',
+            keyword: 'required',
+            params: { missingProperty: 'seconds' },
+            message: "must have required property '" + 'seconds' + "'",
           };
           if (vErrors === null) {
             vErrors = [err42];
@@ -832,11 +810,11 @@ function validate10(
         }
         if (data16.trainSize === undefined) {
           const err43 = {
-            instancePath: instancePath + "/training",
-            schemaPath: "#/properties/training/required",
-            keyword: "required",
-            params: { missingProperty: "trainSize" },
-            message: "must have required property '" + "trainSize" + "'",
+            instancePath: instancePath + '/training',
+            schemaPath: '#/properties/training/required',
+            keyword: 'required',
+            params: { missingProperty: 'trainSize' },
+            message: "must have required property '" + 'trainSize' + "'",
           };
           if (vErrors === null) {
             vErrors = [err43];
@@ -847,11 +825,11 @@ function validate10(
         }
         if (data16.validationSize === undefined) {
           const err44 = {
-            instancePath: instancePath + "/training",
-            schemaPath: "#/properties/training/required",
-            keyword: "required",
-            params: { missingProperty: "validationSize" },
-            message: "must have required property '" + "validationSize" + "'",
+            instancePath: instancePath + '/training',
+            schemaPath: '#/properties/training/required',
+            keyword: 'required',
+            params: { missingProperty: 'validationSize' },
+            message: "must have required property '" + 'validationSize' + "'",
           };
           if (vErrors === null) {
             vErrors = [err44];
@@ -862,18 +840,13 @@ function validate10(
         }
         if (data16.seed !== undefined) {
           let data17 = data16.seed;
-          if (!(
-            typeof data17 == "number" &&
-            !(data17 % 1) &&
-            !isNaN(data17) &&
-            isFinite(data17)
-          )) {
+          if (!(typeof data17 == 'number' && !(data17 % 1) && !isNaN(data17) && isFinite(data17))) {
             const err45 = {
-              instancePath: instancePath + "/training/seed",
-              schemaPath: "#/properties/training/properties/seed/type",
-              keyword: "type",
-              params: { type: "integer" },
-              message: "must be integer",
+              instancePath: instancePath + '/training/seed',
+              schemaPath: '#/properties/training/properties/seed/type',
+              keyword: 'type',
+              params: { type: 'integer' },
+              message: 'must be integer',
             };
             if (vErrors === null) {
               vErrors = [err45];
@@ -885,14 +858,14 @@ function validate10(
         }
         if (data16.epochs !== undefined) {
           let data18 = data16.epochs;
-          if (typeof data18 == "number" && isFinite(data18)) {
+          if (typeof data18 == 'number' && isFinite(data18)) {
             if (data18 < 0 || isNaN(data18)) {
               const err46 = {
-                instancePath: instancePath + "/training/epochs",
-                schemaPath: "#/properties/training/properties/epochs/minimum",
-                keyword: "minimum",
-                params: { comparison: ">=", limit: 0 },
-                message: "must be >= 0",
+                instancePath: instancePath + '/training/epochs',
+                schemaPath: '#/properties/training/properties/epochs/minimum',
+                keyword: 'minimum',
+                params: { comparison: '>=', limit: 0 },
+                message: 'must be >= 0',
               };
               if (vErrors === null) {
                 vErrors = [err46];
@@ -903,11 +876,11 @@ function validate10(
             }
           } else {
             const err47 = {
-              instancePath: instancePath + "/training/epochs",
-              schemaPath: "#/properties/training/properties/epochs/type",
-              keyword: "type",
-              params: { type: "number" },
-              message: "must be number",
+              instancePath: instancePath + '/training/epochs',
+              schemaPath: '#/properties/training/properties/epochs/type',
+              keyword: 'type',
+              params: { type: 'number' },
+              message: 'must be number',
             };
             if (vErrors === null) {
               vErrors = [err47];
@@ -919,14 +892,14 @@ function validate10(
         }
         if (data16.seconds !== undefined) {
           let data19 = data16.seconds;
-          if (typeof data19 == "number" && isFinite(data19)) {
+          if (typeof data19 == 'number' && isFinite(data19)) {
             if (data19 < 0 || isNaN(data19)) {
               const err48 = {
-                instancePath: instancePath + "/training/seconds",
-                schemaPath: "#/properties/training/properties/seconds/minimum",
-                keyword: "minimum",
-                params: { comparison: ">=", limit: 0 },
-                message: "must be >= 0",
+                instancePath: instancePath + '/training/seconds',
+                schemaPath: '#/properties/training/properties/seconds/minimum',
+                keyword: 'minimum',
+                params: { comparison: '>=', limit: 0 },
+                message: 'must be >= 0',
               };
               if (vErrors === null) {
                 vErrors = [err48];
@@ -937,11 +910,11 @@ function validate10(
             }
           } else {
             const err49 = {
-              instancePath: instancePath + "/training/seconds",
-              schemaPath: "#/properties/training/properties/seconds/type",
-              keyword: "type",
-              params: { type: "number" },
-              message: "must be number",
+              instancePath: instancePath + '/training/seconds',
+              schemaPath: '#/properties/training/properties/seconds/type',
+              keyword: 'type',
+              params: { type: 'number' },
+              message: 'must be number',
             };
             if (vErrors === null) {
               vErrors = [err49];
@@ -953,15 +926,14 @@ function validate10(
         }
         if (data16.trainSize !== undefined) {
           let data20 = data16.trainSize;
-          if (typeof data20 == "number" && isFinite(data20)) {
+          if (typeof data20 == 'number' && isFinite(data20)) {
             if (data20 < 0 || isNaN(data20)) {
               const err50 = {
-                instancePath: instancePath + "/training/trainSize",
-                schemaPath:
-                  "#/properties/training/properties/trainSize/minimum",
-                keyword: "minimum",
-                params: { comparison: ">=", limit: 0 },
-                message: "must be >= 0",
+                instancePath: instancePath + '/training/trainSize',
+                schemaPath: '#/properties/training/properties/trainSize/minimum',
+                keyword: 'minimum',
+                params: { comparison: '>=', limit: 0 },
+                message: 'must be >= 0',
               };
               if (vErrors === null) {
                 vErrors = [err50];
@@ -972,11 +944,11 @@ function validate10(
             }
           } else {
             const err51 = {
-              instancePath: instancePath + "/training/trainSize",
-              schemaPath: "#/properties/training/properties/trainSize/type",
-              keyword: "type",
-              params: { type: "number" },
-              message: "must be number",
+              instancePath: instancePath + '/training/trainSize',
+              schemaPath: '#/properties/training/properties/trainSize/type',
+              keyword: 'type',
+              params: { type: 'number' },
+              message: 'must be number',
             };
             if (vErrors === null) {
               vErrors = [err51];
@@ -988,15 +960,14 @@ function validate10(
         }
         if (data16.validationSize !== undefined) {
           let data21 = data16.validationSize;
-          if (typeof data21 == "number" && isFinite(data21)) {
+          if (typeof data21 == 'number' && isFinite(data21)) {
             if (data21 < 0 || isNaN(data21)) {
               const err52 = {
-                instancePath: instancePath + "/training/validationSize",
-                schemaPath:
-                  "#/properties/training/properties/validationSize/minimum",
-                keyword: "minimum",
-                params: { comparison: ">=", limit: 0 },
-                message: "must be >= 0",
+                instancePath: instancePath + '/training/validationSize',
+                schemaPath: '#/properties/training/properties/validationSize/minimum',
+                keyword: 'minimum',
+                params: { comparison: '>=', limit: 0 },
+                message: 'must be >= 0',
               };
               if (vErrors === null) {
                 vErrors = [err52];
@@ -1007,12 +978,11 @@ function validate10(
             }
           } else {
             const err53 = {
-              instancePath: instancePath + "/training/validationSize",
-              schemaPath:
-                "#/properties/training/properties/validationSize/type",
-              keyword: "type",
-              params: { type: "number" },
-              message: "must be number",
+              instancePath: instancePath + '/training/validationSize',
+              schemaPath: '#/properties/training/properties/validationSize/type',
+              keyword: 'type',
+              params: { type: 'number' },
+              message: 'must be number',
             };
             if (vErrors === null) {
               vErrors = [err53];
@@ -1024,11 +994,11 @@ function validate10(
         }
       } else {
         const err54 = {
-          instancePath: instancePath + "/training",
-          schemaPath: "#/properties/training/type",
-          keyword: "type",
-          params: { type: "object" },
-          message: "must be object",
+          instancePath: instancePath + '/training',
+          schemaPath: '#/properties/training/type',
+          keyword: 'type',
+          params: { type: 'object' },
+          message: 'must be object',
         };
         if (vErrors === null) {
           vErrors = [err54];
@@ -1040,20 +1010,18 @@ function validate10(
     }
     if (data.metrics !== undefined) {
       let data22 = data.metrics;
-      if (data22 && typeof data22 == "object" && !Array.isArray(data22)) {
+      if (data22 && typeof data22 == 'object' && !Array.isArray(data22)) {
         for (const key0 in data22) {
           let data23 = data22[key0];
-          if (typeof data23 == "number" && isFinite(data23)) {
+          if (typeof data23 == 'number' && isFinite(data23)) {
             if (data23 < 0 || isNaN(data23)) {
               const err55 = {
                 instancePath:
-                  instancePath +
-                  "/metrics/" +
-                  key0.replace(/~/g, "~0").replace(/\//g, "~1"),
-                schemaPath: "#/properties/metrics/additionalProperties/minimum",
-                keyword: "minimum",
-                params: { comparison: ">=", limit: 0 },
-                message: "must be >= 0",
+                  instancePath + '/metrics/' + key0.replace(/~/g, '~0').replace(/\//g, '~1'),
+                schemaPath: '#/properties/metrics/additionalProperties/minimum',
+                keyword: 'minimum',
+                params: { comparison: '>=', limit: 0 },
+                message: 'must be >= 0',
               };
               if (vErrors === null) {
                 vErrors = [err55];
@@ -1065,13 +1033,11 @@ function validate10(
           } else {
             const err56 = {
               instancePath:
-                instancePath +
-                "/metrics/" +
-                key0.replace(/~/g, "~0").replace(/\//g, "~1"),
-              schemaPath: "#/properties/metrics/additionalProperties/type",
-              keyword: "type",
-              params: { type: "number" },
-              message: "must be number",
+                instancePath + '/metrics/' + key0.replace(/~/g, '~0').replace(/\//g, '~1'),
+              schemaPath: '#/properties/metrics/additionalProperties/type',
+              keyword: 'type',
+              params: { type: 'number' },
+              message: 'must be number',
             };
             if (vErrors === null) {
               vErrors = [err56];
@@ -1083,11 +1049,11 @@ function validate10(
         }
       } else {
         const err57 = {
-          instancePath: instancePath + "/metrics",
-          schemaPath: "#/properties/metrics/type",
-          keyword: "type",
-          params: { type: "object" },
-          message: "must be object",
+          instancePath: instancePath + '/metrics',
+          schemaPath: '#/properties/metrics/type',
+          keyword: 'type',
+          params: { type: 'object' },
+          message: 'must be object',
         };
         if (vErrors === null) {
           vErrors = [err57];
@@ -1099,14 +1065,14 @@ function validate10(
     }
     if (data.files !== undefined) {
       let data24 = data.files;
-      if (data24 && typeof data24 == "object" && !Array.isArray(data24)) {
-        if (data24["tokenizer.json"] === undefined) {
+      if (data24 && typeof data24 == 'object' && !Array.isArray(data24)) {
+        if (data24['tokenizer.json'] === undefined) {
           const err58 = {
-            instancePath: instancePath + "/files",
-            schemaPath: "#/properties/files/required",
-            keyword: "required",
-            params: { missingProperty: "tokenizer.json" },
-            message: "must have required property '" + "tokenizer.json" + "'",
+            instancePath: instancePath + '/files',
+            schemaPath: '#/properties/files/required',
+            keyword: 'required',
+            params: { missingProperty: 'tokenizer.json' },
+            message: "must have required property '" + 'tokenizer.json' + "'",
           };
           if (vErrors === null) {
             vErrors = [err58];
@@ -1115,13 +1081,13 @@ function validate10(
           }
           errors++;
         }
-        if (data24["model.json"] === undefined) {
+        if (data24['model.json'] === undefined) {
           const err59 = {
-            instancePath: instancePath + "/files",
-            schemaPath: "#/properties/files/required",
-            keyword: "required",
-            params: { missingProperty: "model.json" },
-            message: "must have required property '" + "model.json" + "'",
+            instancePath: instancePath + '/files',
+            schemaPath: '#/properties/files/required',
+            keyword: 'required',
+            params: { missingProperty: 'model.json' },
+            message: "must have required property '" + 'model.json' + "'",
           };
           if (vErrors === null) {
             vErrors = [err59];
@@ -1130,13 +1096,13 @@ function validate10(
           }
           errors++;
         }
-        if (data24["weights.bin"] === undefined) {
+        if (data24['weights.bin'] === undefined) {
           const err60 = {
-            instancePath: instancePath + "/files",
-            schemaPath: "#/properties/files/required",
-            keyword: "required",
-            params: { missingProperty: "weights.bin" },
-            message: "must have required property '" + "weights.bin" + "'",
+            instancePath: instancePath + '/files',
+            schemaPath: '#/properties/files/required',
+            keyword: 'required',
+            params: { missingProperty: 'weights.bin' },
+            message: "must have required property '" + 'weights.bin' + "'",
           };
           if (vErrors === null) {
             vErrors = [err60];
@@ -1146,24 +1112,17 @@ function validate10(
           errors++;
         }
         for (const key1 in data24) {
-          if (!(
-            key1 === "tokenizer.json" ||
-            key1 === "model.json" ||
-            key1 === "weights.bin"
-          )) {
+          if (!(key1 === 'tokenizer.json' || key1 === 'model.json' || key1 === 'weights.bin')) {
             let data25 = data24[key1];
-            if (data25 && typeof data25 == "object" && !Array.isArray(data25)) {
+            if (data25 && typeof data25 == 'object' && !Array.isArray(data25)) {
               if (data25.sha256 === undefined) {
                 const err61 = {
                   instancePath:
-                    instancePath +
-                    "/files/" +
-                    key1.replace(/~/g, "~0").replace(/\//g, "~1"),
-                  schemaPath:
-                    "#/properties/files/additionalProperties/required",
-                  keyword: "required",
-                  params: { missingProperty: "sha256" },
-                  message: "must have required property '" + "sha256" + "'",
+                    instancePath + '/files/' + key1.replace(/~/g, '~0').replace(/\//g, '~1'),
+                  schemaPath: '#/properties/files/additionalProperties/required',
+                  keyword: 'required',
+                  params: { missingProperty: 'sha256' },
+                  message: "must have required property '" + 'sha256' + "'",
                 };
                 if (vErrors === null) {
                   vErrors = [err61];
@@ -1175,14 +1134,11 @@ function validate10(
               if (data25.bytes === undefined) {
                 const err62 = {
                   instancePath:
-                    instancePath +
-                    "/files/" +
-                    key1.replace(/~/g, "~0").replace(/\//g, "~1"),
-                  schemaPath:
-                    "#/properties/files/additionalProperties/required",
-                  keyword: "required",
-                  params: { missingProperty: "bytes" },
-                  message: "must have required property '" + "bytes" + "'",
+                    instancePath + '/files/' + key1.replace(/~/g, '~0').replace(/\//g, '~1'),
+                  schemaPath: '#/properties/files/additionalProperties/required',
+                  keyword: 'required',
+                  params: { missingProperty: 'bytes' },
+                  message: "must have required property '" + 'bytes' + "'",
                 };
                 if (vErrors === null) {
                   vErrors = [err62];
@@ -1193,19 +1149,19 @@ function validate10(
               }
               if (data25.sha256 !== undefined) {
                 let data26 = data25.sha256;
-                if (typeof data26 === "string") {
+                if (typeof data26 === 'string') {
                   if (!pattern0.test(data26)) {
                     const err63 = {
                       instancePath:
                         instancePath +
-                        "/files/" +
-                        key1.replace(/~/g, "~0").replace(/\//g, "~1") +
-                        "/sha256",
+                        '/files/' +
+                        key1.replace(/~/g, '~0').replace(/\//g, '~1') +
+                        '/sha256',
                       schemaPath:
-                        "#/properties/files/additionalProperties/properties/sha256/pattern",
-                      keyword: "pattern",
-                      params: { pattern: "^[0-9a-f]{64}$" },
-                      message: 'must match pattern "' + "^[0-9a-f]{64}$" + '"',
+                        '#/properties/files/additionalProperties/properties/sha256/pattern',
+                      keyword: 'pattern',
+                      params: { pattern: '^[0-9a-f]{64}$' },
+                      message: 'must match pattern "' + '^[0-9a-f]{64}$' + '"',
                     };
                     if (vErrors === null) {
                       vErrors = [err63];
@@ -1218,14 +1174,13 @@ function validate10(
                   const err64 = {
                     instancePath:
                       instancePath +
-                      "/files/" +
-                      key1.replace(/~/g, "~0").replace(/\//g, "~1") +
-                      "/sha256",
-                    schemaPath:
-                      "#/properties/files/additionalProperties/properties/sha256/type",
-                    keyword: "type",
-                    params: { type: "string" },
-                    message: "must be string",
+                      '/files/' +
+                      key1.replace(/~/g, '~0').replace(/\//g, '~1') +
+                      '/sha256',
+                    schemaPath: '#/properties/files/additionalProperties/properties/sha256/type',
+                    keyword: 'type',
+                    params: { type: 'string' },
+                    message: 'must be string',
                   };
                   if (vErrors === null) {
                     vErrors = [err64];
@@ -1237,19 +1192,19 @@ function validate10(
               }
               if (data25.bytes !== undefined) {
                 let data27 = data25.bytes;
-                if (typeof data27 == "number" && isFinite(data27)) {
+                if (typeof data27 == 'number' && isFinite(data27)) {
                   if (data27 < 0 || isNaN(data27)) {
                     const err65 = {
                       instancePath:
                         instancePath +
-                        "/files/" +
-                        key1.replace(/~/g, "~0").replace(/\//g, "~1") +
-                        "/bytes",
+                        '/files/' +
+                        key1.replace(/~/g, '~0').replace(/\//g, '~1') +
+                        '/bytes',
                       schemaPath:
-                        "#/properties/files/additionalProperties/properties/bytes/minimum",
-                      keyword: "minimum",
-                      params: { comparison: ">=", limit: 0 },
-                      message: "must be >= 0",
+                        '#/properties/files/additionalProperties/properties/bytes/minimum',
+                      keyword: 'minimum',
+                      params: { comparison: '>=', limit: 0 },
+                      message: 'must be >= 0',
                     };
                     if (vErrors === null) {
                       vErrors = [err65];
@@ -1262,14 +1217,13 @@ function validate10(
                   const err66 = {
                     instancePath:
                       instancePath +
-                      "/files/" +
-                      key1.replace(/~/g, "~0").replace(/\//g, "~1") +
-                      "/bytes",
-                    schemaPath:
-                      "#/properties/files/additionalProperties/properties/bytes/type",
-                    keyword: "type",
-                    params: { type: "number" },
-                    message: "must be number",
+                      '/files/' +
+                      key1.replace(/~/g, '~0').replace(/\//g, '~1') +
+                      '/bytes',
+                    schemaPath: '#/properties/files/additionalProperties/properties/bytes/type',
+                    keyword: 'type',
+                    params: { type: 'number' },
+                    message: 'must be number',
                   };
                   if (vErrors === null) {
                     vErrors = [err66];
@@ -1282,13 +1236,11 @@ function validate10(
             } else {
               const err67 = {
                 instancePath:
-                  instancePath +
-                  "/files/" +
-                  key1.replace(/~/g, "~0").replace(/\//g, "~1"),
-                schemaPath: "#/properties/files/additionalProperties/type",
-                keyword: "type",
-                params: { type: "object" },
-                message: "must be object",
+                  instancePath + '/files/' + key1.replace(/~/g, '~0').replace(/\//g, '~1'),
+                schemaPath: '#/properties/files/additionalProperties/type',
+                keyword: 'type',
+                params: { type: 'object' },
+                message: 'must be object',
               };
               if (vErrors === null) {
                 vErrors = [err67];
@@ -1299,17 +1251,16 @@ function validate10(
             }
           }
         }
-        if (data24["tokenizer.json"] !== undefined) {
-          let data28 = data24["tokenizer.json"];
-          if (data28 && typeof data28 == "object" && !Array.isArray(data28)) {
+        if (data24['tokenizer.json'] !== undefined) {
+          let data28 = data24['tokenizer.json'];
+          if (data28 && typeof data28 == 'object' && !Array.isArray(data28)) {
             if (data28.sha256 === undefined) {
               const err68 = {
-                instancePath: instancePath + "/files/tokenizer.json",
-                schemaPath:
-                  "#/properties/files/properties/tokenizer.json/required",
-                keyword: "required",
-                params: { missingProperty: "sha256" },
-                message: "must have required property '" + "sha256" + "'",
+                instancePath: instancePath + '/files/tokenizer.json',
+                schemaPath: '#/properties/files/properties/tokenizer.json/required',
+                keyword: 'required',
+                params: { missingProperty: 'sha256' },
+                message: "must have required property '" + 'sha256' + "'",
               };
               if (vErrors === null) {
                 vErrors = [err68];
@@ -1320,12 +1271,11 @@ function validate10(
             }
             if (data28.bytes === undefined) {
               const err69 = {
-                instancePath: instancePath + "/files/tokenizer.json",
-                schemaPath:
-                  "#/properties/files/properties/tokenizer.json/required",
-                keyword: "required",
-                params: { missingProperty: "bytes" },
-                message: "must have required property '" + "bytes" + "'",
+                instancePath: instancePath + '/files/tokenizer.json',
+                schemaPath: '#/properties/files/properties/tokenizer.json/required',
+                keyword: 'required',
+                params: { missingProperty: 'bytes' },
+                message: "must have required property '" + 'bytes' + "'",
               };
               if (vErrors === null) {
                 vErrors = [err69];
@@ -1336,15 +1286,15 @@ function validate10(
             }
             if (data28.sha256 !== undefined) {
               let data29 = data28.sha256;
-              if (typeof data29 === "string") {
+              if (typeof data29 === 'string') {
                 if (!pattern0.test(data29)) {
                   const err70 = {
-                    instancePath: instancePath + "/files/tokenizer.json/sha256",
+                    instancePath: instancePath + '/files/tokenizer.json/sha256',
                     schemaPath:
-                      "#/properties/files/properties/tokenizer.json/properties/sha256/pattern",
-                    keyword: "pattern",
-                    params: { pattern: "^[0-9a-f]{64}$" },
-                    message: 'must match pattern "' + "^[0-9a-f]{64}$" + '"',
+                      '#/properties/files/properties/tokenizer.json/properties/sha256/pattern',
+                    keyword: 'pattern',
+                    params: { pattern: '^[0-9a-f]{64}$' },
+                    message: 'must match pattern "' + '^[0-9a-f]{64}$' + '"',
                   };
                   if (vErrors === null) {
                     vErrors = [err70];
@@ -1355,12 +1305,11 @@ function validate10(
                 }
               } else {
                 const err71 = {
-                  instancePath: instancePath + "/files/tokenizer.json/sha256",
-                  schemaPath:
-                    "#/properties/files/properties/tokenizer.json/properties/sha256/type",
-                  keyword: "type",
-                  params: { type: "string" },
-                  message: "must be string",
+                  instancePath: instancePath + '/files/tokenizer.json/sha256',
+                  schemaPath: '#/properties/files/properties/tokenizer.json/properties/sha256/type',
+                  keyword: 'type',
+                  params: { type: 'string' },
+                  message: 'must be string',
                 };
                 if (vErrors === null) {
                   vErrors = [err71];
@@ -1372,15 +1321,15 @@ function validate10(
             }
             if (data28.bytes !== undefined) {
               let data30 = data28.bytes;
-              if (typeof data30 == "number" && isFinite(data30)) {
+              if (typeof data30 == 'number' && isFinite(data30)) {
                 if (data30 < 0 || isNaN(data30)) {
                   const err72 = {
-                    instancePath: instancePath + "/files/tokenizer.json/bytes",
+                    instancePath: instancePath + '/files/tokenizer.json/bytes',
                     schemaPath:
-                      "#/properties/files/properties/tokenizer.json/properties/bytes/minimum",
-                    keyword: "minimum",
-                    params: { comparison: ">=", limit: 0 },
-                    message: "must be >= 0",
+                      '#/properties/files/properties/tokenizer.json/properties/bytes/minimum',
+                    keyword: 'minimum',
+                    params: { comparison: '>=', limit: 0 },
+                    message: 'must be >= 0',
                   };
                   if (vErrors === null) {
                     vErrors = [err72];
@@ -1391,12 +1340,11 @@ function validate10(
                 }
               } else {
                 const err73 = {
-                  instancePath: instancePath + "/files/tokenizer.json/bytes",
-                  schemaPath:
-                    "#/properties/files/properties/tokenizer.json/properties/bytes/type",
-                  keyword: "type",
-                  params: { type: "number" },
-                  message: "must be number",
+                  instancePath: instancePath + '/files/tokenizer.json/bytes',
+                  schemaPath: '#/properties/files/properties/tokenizer.json/properties/bytes/type',
+                  keyword: 'type',
+                  params: { type: 'number' },
+                  message: 'must be number',
                 };
                 if (vErrors === null) {
                   vErrors = [err73];
@@ -1408,11 +1356,11 @@ function validate10(
             }
           } else {
             const err74 = {
-              instancePath: instancePath + "/files/tokenizer.json",
-              schemaPath: "#/properties/files/properties/tokenizer.json/type",
-              keyword: "type",
-              params: { type: "object" },
-              message: "must be object",
+              instancePath: instancePath + '/files/tokenizer.json',
+              schemaPath: '#/properties/files/properties/tokenizer.json/type',
+              keyword: 'type',
+              params: { type: 'object' },
+              message: 'must be object',
             };
             if (vErrors === null) {
               vErrors = [err74];
@@ -1422,16 +1370,16 @@ function validate10(
             errors++;
           }
         }
-        if (data24["model.json"] !== undefined) {
-          let data31 = data24["model.json"];
-          if (data31 && typeof data31 == "object" && !Array.isArray(data31)) {
+        if (data24['model.json'] !== undefined) {
+          let data31 = data24['model.json'];
+          if (data31 && typeof data31 == 'object' && !Array.isArray(data31)) {
             if (data31.sha256 === undefined) {
               const err75 = {
-                instancePath: instancePath + "/files/model.json",
-                schemaPath: "#/properties/files/properties/model.json/required",
-                keyword: "required",
-                params: { missingProperty: "sha256" },
-                message: "must have required property '" + "sha256" + "'",
+                instancePath: instancePath + '/files/model.json',
+                schemaPath: '#/properties/files/properties/model.json/required',
+                keyword: 'required',
+                params: { missingProperty: 'sha256' },
+                message: "must have required property '" + 'sha256' + "'",
               };
               if (vErrors === null) {
                 vErrors = [err75];
@@ -1442,11 +1390,11 @@ function validate10(
             }
             if (data31.bytes === undefined) {
               const err76 = {
-                instancePath: instancePath + "/files/model.json",
-                schemaPath: "#/properties/files/properties/model.json/required",
-                keyword: "required",
-                params: { missingProperty: "bytes" },
-                message: "must have required property '" + "bytes" + "'",
+                instancePath: instancePath + '/files/model.json',
+                schemaPath: '#/properties/files/properties/model.json/required',
+                keyword: 'required',
+                params: { missingProperty: 'bytes' },
+                message: "must have required property '" + 'bytes' + "'",
               };
               if (vErrors === null) {
                 vErrors = [err76];
@@ -1457,15 +1405,15 @@ function validate10(
             }
             if (data31.sha256 !== undefined) {
               let data32 = data31.sha256;
-              if (typeof data32 === "string") {
+              if (typeof data32 === 'string') {
                 if (!pattern0.test(data32)) {
                   const err77 = {
-                    instancePath: instancePath + "/files/model.json/sha256",
+                    instancePath: instancePath + '/files/model.json/sha256',
                     schemaPath:
-                      "#/properties/files/properties/model.json/properties/sha256/pattern",
-                    keyword: "pattern",
-                    params: { pattern: "^[0-9a-f]{64}$" },
-                    message: 'must match pattern "' + "^[0-9a-f]{64}$" + '"',
+                      '#/properties/files/properties/model.json/properties/sha256/pattern',
+                    keyword: 'pattern',
+                    params: { pattern: '^[0-9a-f]{64}$' },
+                    message: 'must match pattern "' + '^[0-9a-f]{64}$' + '"',
                   };
                   if (vErrors === null) {
                     vErrors = [err77];
@@ -1476,12 +1424,11 @@ function validate10(
                 }
               } else {
                 const err78 = {
-                  instancePath: instancePath + "/files/model.json/sha256",
-                  schemaPath:
-                    "#/properties/files/properties/model.json/properties/sha256/type",
-                  keyword: "type",
-                  params: { type: "string" },
-                  message: "must be string",
+                  instancePath: instancePath + '/files/model.json/sha256',
+                  schemaPath: '#/properties/files/properties/model.json/properties/sha256/type',
+                  keyword: 'type',
+                  params: { type: 'string' },
+                  message: 'must be string',
                 };
                 if (vErrors === null) {
                   vErrors = [err78];
@@ -1493,15 +1440,14 @@ function validate10(
             }
             if (data31.bytes !== undefined) {
               let data33 = data31.bytes;
-              if (typeof data33 == "number" && isFinite(data33)) {
+              if (typeof data33 == 'number' && isFinite(data33)) {
                 if (data33 < 0 || isNaN(data33)) {
                   const err79 = {
-                    instancePath: instancePath + "/files/model.json/bytes",
-                    schemaPath:
-                      "#/properties/files/properties/model.json/properties/bytes/minimum",
-                    keyword: "minimum",
-                    params: { comparison: ">=", limit: 0 },
-                    message: "must be >= 0",
+                    instancePath: instancePath + '/files/model.json/bytes',
+                    schemaPath: '#/properties/files/properties/model.json/properties/bytes/minimum',
+                    keyword: 'minimum',
+                    params: { comparison: '>=', limit: 0 },
+                    message: 'must be >= 0',
                   };
                   if (vErrors === null) {
                     vErrors = [err79];
@@ -1512,12 +1458,11 @@ function validate10(
                 }
               } else {
                 const err80 = {
-                  instancePath: instancePath + "/files/model.json/bytes",
-                  schemaPath:
-                    "#/properties/files/properties/model.json/properties/bytes/type",
-                  keyword: "type",
-                  params: { type: "number" },
-                  message: "must be number",
+                  instancePath: instancePath + '/files/model.json/bytes',
+                  schemaPath: '#/properties/files/properties/model.json/properties/bytes/type',
+                  keyword: 'type',
+                  params: { type: 'number' },
+                  message: 'must be number',
                 };
                 if (vErrors === null) {
                   vErrors = [err80];
@@ -1529,11 +1474,11 @@ function validate10(
             }
           } else {
             const err81 = {
-              instancePath: instancePath + "/files/model.json",
-              schemaPath: "#/properties/files/properties/model.json/type",
-              keyword: "type",
-              params: { type: "object" },
-              message: "must be object",
+              instancePath: instancePath + '/files/model.json',
+              schemaPath: '#/properties/files/properties/model.json/type',
+              keyword: 'type',
+              params: { type: 'object' },
+              message: 'must be object',
             };
             if (vErrors === null) {
               vErrors = [err81];
@@ -1543,17 +1488,16 @@ function validate10(
             errors++;
           }
         }
-        if (data24["weights.bin"] !== undefined) {
-          let data34 = data24["weights.bin"];
-          if (data34 && typeof data34 == "object" && !Array.isArray(data34)) {
+        if (data24['weights.bin'] !== undefined) {
+          let data34 = data24['weights.bin'];
+          if (data34 && typeof data34 == 'object' && !Array.isArray(data34)) {
             if (data34.sha256 === undefined) {
               const err82 = {
-                instancePath: instancePath + "/files/weights.bin",
-                schemaPath:
-                  "#/properties/files/properties/weights.bin/required",
-                keyword: "required",
-                params: { missingProperty: "sha256" },
-                message: "must have required property '" + "sha256" + "'",
+                instancePath: instancePath + '/files/weights.bin',
+                schemaPath: '#/properties/files/properties/weights.bin/required',
+                keyword: 'required',
+                params: { missingProperty: 'sha256' },
+                message: "must have required property '" + 'sha256' + "'",
               };
               if (vErrors === null) {
                 vErrors = [err82];
@@ -1564,12 +1508,11 @@ function validate10(
             }
             if (data34.bytes === undefined) {
               const err83 = {
-                instancePath: instancePath + "/files/weights.bin",
-                schemaPath:
-                  "#/properties/files/properties/weights.bin/required",
-                keyword: "required",
-                params: { missingProperty: "bytes" },
-                message: "must have required property '" + "bytes" + "'",
+                instancePath: instancePath + '/files/weights.bin',
+                schemaPath: '#/properties/files/properties/weights.bin/required',
+                keyword: 'required',
+                params: { missingProperty: 'bytes' },
+                message: "must have required property '" + 'bytes' + "'",
               };
               if (vErrors === null) {
                 vErrors = [err83];
@@ -1580,15 +1523,15 @@ function validate10(
             }
             if (data34.sha256 !== undefined) {
               let data35 = data34.sha256;
-              if (typeof data35 === "string") {
+              if (typeof data35 === 'string') {
                 if (!pattern0.test(data35)) {
                   const err84 = {
-                    instancePath: instancePath + "/files/weights.bin/sha256",
+                    instancePath: instancePath + '/files/weights.bin/sha256',
                     schemaPath:
-                      "#/properties/files/properties/weights.bin/properties/sha256/pattern",
-                    keyword: "pattern",
-                    params: { pattern: "^[0-9a-f]{64}$" },
-                    message: 'must match pattern "' + "^[0-9a-f]{64}$" + '"',
+                      '#/properties/files/properties/weights.bin/properties/sha256/pattern',
+                    keyword: 'pattern',
+                    params: { pattern: '^[0-9a-f]{64}$' },
+                    message: 'must match pattern "' + '^[0-9a-f]{64}$' + '"',
                   };
                   if (vErrors === null) {
                     vErrors = [err84];
@@ -1599,12 +1542,11 @@ function validate10(
                 }
               } else {
                 const err85 = {
-                  instancePath: instancePath + "/files/weights.bin/sha256",
-                  schemaPath:
-                    "#/properties/files/properties/weights.bin/properties/sha256/type",
-                  keyword: "type",
-                  params: { type: "string" },
-                  message: "must be string",
+                  instancePath: instancePath + '/files/weights.bin/sha256',
+                  schemaPath: '#/properties/files/properties/weights.bin/properties/sha256/type',
+                  keyword: 'type',
+                  params: { type: 'string' },
+                  message: 'must be string',
                 };
                 if (vErrors === null) {
                   vErrors = [err85];
@@ -1616,15 +1558,15 @@ function validate10(
             }
             if (data34.bytes !== undefined) {
               let data36 = data34.bytes;
-              if (typeof data36 == "number" && isFinite(data36)) {
+              if (typeof data36 == 'number' && isFinite(data36)) {
                 if (data36 < 0 || isNaN(data36)) {
                   const err86 = {
-                    instancePath: instancePath + "/files/weights.bin/bytes",
+                    instancePath: instancePath + '/files/weights.bin/bytes',
                     schemaPath:
-                      "#/properties/files/properties/weights.bin/properties/bytes/minimum",
-                    keyword: "minimum",
-                    params: { comparison: ">=", limit: 0 },
-                    message: "must be >= 0",
+                      '#/properties/files/properties/weights.bin/properties/bytes/minimum',
+                    keyword: 'minimum',
+                    params: { comparison: '>=', limit: 0 },
+                    message: 'must be >= 0',
                   };
                   if (vErrors === null) {
                     vErrors = [err86];
@@ -1635,12 +1577,11 @@ function validate10(
                 }
               } else {
                 const err87 = {
-                  instancePath: instancePath + "/files/weights.bin/bytes",
-                  schemaPath:
-                    "#/properties/files/properties/weights.bin/properties/bytes/type",
-                  keyword: "type",
-                  params: { type: "number" },
-                  message: "must be number",
+                  instancePath: instancePath + '/files/weights.bin/bytes',
+                  schemaPath: '#/properties/files/properties/weights.bin/properties/bytes/type',
+                  keyword: 'type',
+                  params: { type: 'number' },
+                  message: 'must be number',
                 };
                 if (vErrors === null) {
                   vErrors = [err87];
@@ -1652,11 +1593,11 @@ function validate10(
             }
           } else {
             const err88 = {
-              instancePath: instancePath + "/files/weights.bin",
-              schemaPath: "#/properties/files/properties/weights.bin/type",
-              keyword: "type",
-              params: { type: "object" },
-              message: "must be object",
+              instancePath: instancePath + '/files/weights.bin',
+              schemaPath: '#/properties/files/properties/weights.bin/type',
+              keyword: 'type',
+              params: { type: 'object' },
+              message: 'must be object',
             };
             if (vErrors === null) {
               vErrors = [err88];
@@ -1668,11 +1609,11 @@ function validate10(
         }
       } else {
         const err89 = {
-          instancePath: instancePath + "/files",
-          schemaPath: "#/properties/files/type",
-          keyword: "type",
-          params: { type: "object" },
-          message: "must be object",
+          instancePath: instancePath + '/files',
+          schemaPath: '#/properties/files/type',
+          keyword: 'type',
+          params: { type: 'object' },
+          message: 'must be object',
         };
         if (vErrors === null) {
           vErrors = [err89];
@@ -1685,10 +1626,10 @@ function validate10(
   } else {
     const err90 = {
       instancePath,
-      schemaPath: "#/type",
-      keyword: "type",
-      params: { type: "object" },
-      message: "must be object",
+      schemaPath: '#/type',
+      keyword: 'type',
+      params: { type: 'object' },
+      message: 'must be object',
     };
     if (vErrors === null) {
       vErrors = [err90];
