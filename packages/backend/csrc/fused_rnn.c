@@ -286,3 +286,250 @@ void lstm_backward(int T, int B, int E, int H, const f32 *x, const f32 *w, const
     for (; j < G; j++) db[j] += z[j];
   }
 }
+
+/* ---------- SimpleRNN ---------- */
+
+/* h_{t-1} of batch row bb at step t: h0 for t = 0, else the kept output of step t-1. */
+static inline const f32 *prev_h(const f32 *hs, const f32 *h0, int T, int H, int bb, int t) {
+  return t == 0 ? h0 + (long)bb * H : hs + ((long)bb * T + t - 1) * H;
+}
+
+/* hpt [H, B*T]: column (b, t) = h_{t-1} of row b (the transposed recurrent input). */
+static void gather_prev_h_t(int T, int B, int H, const f32 *hs, const f32 *h0, f32 *hpt) {
+  const long rows = (long)B * T;
+  for (int bb = 0; bb < B; bb++)
+    for (int t = 0; t < T; t++) {
+      const f32 *hp = prev_h(hs, h0, T, H, bb, t);
+      const long col = (long)bb * T + t;
+      for (int j = 0; j < H; j++) hpt[(long)j * rows + col] = hp[j];
+    }
+}
+
+/* db[N] = column sums of a[rows, N] (row stride lda). */
+static void col_sum(long rows, int N, const f32 *a, int lda, f32 *db) {
+  for (int j = 0; j < N; j++) db[j] = 0.0f;
+  for (long r = 0; r < rows; r++) {
+    const f32 *z = a + r * lda;
+    int j = 0;
+    for (; j + 4 <= N; j += 4) wasm_v128_store(db + j, wasm_f32x4_add(wasm_v128_load(db + j), wasm_v128_load(z + j)));
+    for (; j < N; j++) db[j] += z[j];
+  }
+}
+
+/*
+ * Keras SimpleRNN (tanh): h_t = tanh(x_t w + h_{t-1} u + b).
+ *  x [B,T,E], w [E,H], u [H,H], b [H], h0 [B,H]
+ *  hs [B,T,H] (out: h_t for every step; also the sequence output, kept for backward)
+ */
+EXPORT(simple_rnn_forward)
+void simple_rnn_forward(int T, int B, int E, int H, const f32 *x, const f32 *w, const f32 *u,
+                        const f32 *b, const f32 *h0, f32 *hs) {
+  const long rows = (long)B * T;
+  for (long r = 0; r < rows; r++) __builtin_memcpy(hs + r * H, b, (unsigned long)H * sizeof(f32));
+  gemm((int)rows, H, E, x, E, w, H, hs, H, 1);
+  const int h4 = H & ~3;
+  for (int t = 0; t < T; t++) {
+    f32 *at = hs + (long)t * H; /* row bb at at + bb*T*H */
+    if (t == 0) gemm(B, H, H, h0, H, u, H, at, T * H, 1);
+    else gemm(B, H, H, at - H, T * H, u, H, at, T * H, 1);
+    for (int bb = 0; bb < B; bb++) {
+      f32 *a = at + (long)bb * T * H;
+      int j = 0;
+      for (; j < h4; j += 4) wasm_v128_store(a + j, v_tanh(wasm_v128_load(a + j)));
+      for (; j < H; j++) a[j] = s_tanh(a[j]);
+    }
+  }
+}
+
+/*
+ * Backward (BPTT) from simple_rnn_forward's kept outputs.
+ *  dy: [B,T,H] when dy_seq, else [B,H] (gradient of the last output); dhT [B,H] or 0
+ *  out: dx [B,T,E], dw [E,H], du [H,H], db [H], dh0 [B,H]
+ *  scratch: at least B*T*H + max(E, H) * (B*T + H) floats
+ */
+EXPORT(simple_rnn_backward)
+void simple_rnn_backward(int T, int B, int E, int H, const f32 *x, const f32 *w, const f32 *u,
+                         const f32 *h0, const f32 *hs, const f32 *dy, int dy_seq, const f32 *dhT,
+                         f32 *dx, f32 *dw, f32 *du, f32 *db, f32 *dh0, f32 *scratch) {
+  const int BH = B * H;
+  const long rows = (long)B * T;
+  f32 *da = scratch;             /* [B,T,H]: gradient of the pre-activations */
+  f32 *tmp = scratch + rows * H; /* transposes */
+  f32 *dh = dh0;
+  for (int k = 0; k < BH; k++) dh[k] = (dhT ? dhT[k] : 0.0f) + (!dy_seq && dy ? dy[k] : 0.0f);
+  f32 *ut = tmp; /* [H, H] */
+  transpose(H, H, u, H, ut);
+  const int h4 = H & ~3;
+  const v128_t one = wasm_f32x4_splat(1.0f);
+  for (int t = T - 1; t >= 0; t--) {
+    for (int bb = 0; bb < B; bb++) {
+      const long off = ((long)bb * T + t) * H;
+      const f32 *h = hs + off, *dhr = dh + bb * H, *dyr = dy_seq ? dy + off : 0;
+      f32 *d = da + off;
+      int j = 0;
+      for (; j < h4; j += 4) {
+        v128_t g = wasm_v128_load(dhr + j);
+        if (dyr) g = wasm_f32x4_add(g, wasm_v128_load(dyr + j));
+        v128_t hv = wasm_v128_load(h + j);
+        wasm_v128_store(d + j, wasm_f32x4_mul(g, wasm_f32x4_sub(one, wasm_f32x4_mul(hv, hv))));
+      }
+      for (; j < H; j++) {
+        f32 g = dhr[j] + (dyr ? dyr[j] : 0.0f);
+        d[j] = g * (1.0f - h[j] * h[j]);
+      }
+    }
+    gemm(B, H, H, da + (long)t * H, T * H, ut, H, dh, H, 0);
+  }
+  f32 *wt = tmp; /* [H, E] */
+  transpose(E, H, w, H, wt);
+  gemm((int)rows, E, H, da, H, wt, E, dx, E, 0);
+  f32 *xt = tmp; /* [E, B*T] */
+  transpose((int)rows, E, x, E, xt);
+  gemm(E, H, (int)rows, xt, (int)rows, da, H, dw, H, 0);
+  f32 *hpt = tmp; /* [H, B*T] */
+  gather_prev_h_t(T, B, H, hs, h0, hpt);
+  gemm(H, H, (int)rows, hpt, (int)rows, da, H, du, H, 0);
+  col_sum(rows, H, da, H, db);
+}
+
+/* ---------- GRU ---------- */
+
+/*
+ * Keras GRU as tfjs-layers runs it (reset_after = false), gates in the order z, r, h:
+ *  z = sigmoid(x wz + h_{t-1} uz + bz), r = sigmoid(x wr + h_{t-1} ur + br),
+ *  hh = tanh(x wh + (r h_{t-1}) uh + bh), h_t = z h_{t-1} + (1 - z) hh.
+ *  x [B,T,E], w [E,3H], u [H,3H], b [3H], h0 [B,H]
+ *  gates [B,T,3H] (out: z, r, hh per step), hs [B,T,H] (out: h_t, the sequence output),
+ *  rhs [B,T,H] (out: r h_{t-1}); all kept for backward
+ */
+EXPORT(gru_forward)
+void gru_forward(int T, int B, int E, int H, const f32 *x, const f32 *w, const f32 *u, const f32 *b,
+                 const f32 *h0, f32 *gates, f32 *hs, f32 *rhs) {
+  const int G = 3 * H;
+  const long rows = (long)B * T;
+  for (long r = 0; r < rows; r++) __builtin_memcpy(gates + r * G, b, (unsigned long)G * sizeof(f32));
+  gemm((int)rows, G, E, x, E, w, G, gates, G, 1);
+  const int h4 = H & ~3;
+  const v128_t one = wasm_f32x4_splat(1.0f);
+  for (int t = 0; t < T; t++) {
+    f32 *zt = gates + (long)t * G; /* row bb at zt + bb*T*G */
+    const f32 *hp0 = t == 0 ? h0 : hs + (long)(t - 1) * H;
+    const int ldh = t == 0 ? H : T * H;
+    gemm(B, 2 * H, H, hp0, ldh, u, G, zt, T * G, 1);
+    for (int bb = 0; bb < B; bb++) {
+      f32 *z = zt + (long)bb * T * G;
+      const f32 *hp = hp0 + (long)bb * ldh;
+      f32 *rh = rhs + ((long)bb * T + t) * H;
+      int j = 0;
+      for (; j < h4; j += 4) {
+        v128_t zv = v_sigmoid(wasm_v128_load(z + j)), rv = v_sigmoid(wasm_v128_load(z + H + j));
+        wasm_v128_store(z + j, zv); wasm_v128_store(z + H + j, rv);
+        wasm_v128_store(rh + j, wasm_f32x4_mul(rv, wasm_v128_load(hp + j)));
+      }
+      for (; j < H; j++) {
+        f32 zs = s_sigmoid(z[j]), rs = s_sigmoid(z[H + j]);
+        z[j] = zs; z[H + j] = rs; rh[j] = rs * hp[j];
+      }
+    }
+    gemm(B, H, H, rhs + (long)t * H, T * H, u + 2 * H, G, zt + 2 * H, T * G, 1);
+    for (int bb = 0; bb < B; bb++) {
+      f32 *z = zt + (long)bb * T * G;
+      const f32 *hp = hp0 + (long)bb * ldh;
+      f32 *h = hs + ((long)bb * T + t) * H;
+      int j = 0;
+      for (; j < h4; j += 4) {
+        v128_t hh = v_tanh(wasm_v128_load(z + 2 * H + j)), zv = wasm_v128_load(z + j);
+        wasm_v128_store(z + 2 * H + j, hh);
+        wasm_v128_store(h + j, wasm_f32x4_add(wasm_f32x4_mul(zv, wasm_v128_load(hp + j)),
+                                              wasm_f32x4_mul(wasm_f32x4_sub(one, zv), hh)));
+      }
+      for (; j < H; j++) {
+        f32 hh = s_tanh(z[2 * H + j]);
+        z[2 * H + j] = hh;
+        h[j] = z[j] * hp[j] + (1.0f - z[j]) * hh;
+      }
+    }
+  }
+}
+
+/*
+ * Backward (BPTT) from gru_forward's kept activations. `gates` is overwritten with the
+ * gradients of the pre-activations.
+ *  dy: [B,T,H] when dy_seq, else [B,H]; dhT [B,H] or 0
+ *  out: dx [B,T,E], dw [E,3H], du [H,3H], db [3H], dh0 [B,H]
+ *  scratch: at least max(E, H) * (B*T + 3H) + B*H floats
+ */
+EXPORT(gru_backward)
+void gru_backward(int T, int B, int E, int H, const f32 *x, const f32 *w, const f32 *u,
+                  const f32 *h0, f32 *gates, const f32 *hs, const f32 *rhs, const f32 *dy,
+                  int dy_seq, const f32 *dhT, f32 *dx, f32 *dw, f32 *du, f32 *db, f32 *dh0,
+                  f32 *scratch) {
+  const int G = 3 * H, BH = B * H;
+  const long rows = (long)B * T;
+  f32 *dh = dh0;
+  for (int k = 0; k < BH; k++) dh[k] = (dhT ? dhT[k] : 0.0f) + (!dy_seq && dy ? dy[k] : 0.0f);
+  f32 *ut = scratch;         /* [3H, H]: rows 0..2H-1 = [uz ur]^T, rows 2H.. = uh^T */
+  f32 *drh = scratch + G * H; /* [B, H]: gradient of r h_{t-1} */
+  transpose(H, G, u, G, ut);
+  const int h4 = H & ~3;
+  const v128_t one = wasm_f32x4_splat(1.0f);
+  for (int t = T - 1; t >= 0; t--) {
+    f32 *zt = gates + (long)t * G;
+    for (int bb = 0; bb < B; bb++) {
+      f32 *z = zt + (long)bb * T * G, *dhr = dh + bb * H;
+      const f32 *hp = prev_h(hs, h0, T, H, bb, t);
+      const f32 *dyr = dy_seq ? dy + ((long)bb * T + t) * H : 0;
+      int j = 0;
+      for (; j < h4; j += 4) {
+        v128_t g = wasm_v128_load(dhr + j);
+        if (dyr) g = wasm_f32x4_add(g, wasm_v128_load(dyr + j));
+        v128_t zv = wasm_v128_load(z + j), hh = wasm_v128_load(z + 2 * H + j);
+        v128_t dz = wasm_f32x4_mul(g, wasm_f32x4_sub(wasm_v128_load(hp + j), hh));
+        wasm_v128_store(z + j, wasm_f32x4_mul(dz, wasm_f32x4_mul(zv, wasm_f32x4_sub(one, zv))));
+        v128_t dhh = wasm_f32x4_mul(g, wasm_f32x4_sub(one, zv));
+        wasm_v128_store(z + 2 * H + j, wasm_f32x4_mul(dhh, wasm_f32x4_sub(one, wasm_f32x4_mul(hh, hh))));
+        wasm_v128_store(dhr + j, wasm_f32x4_mul(g, zv));
+      }
+      for (; j < H; j++) {
+        f32 g = dhr[j] + (dyr ? dyr[j] : 0.0f);
+        f32 zs = z[j], hh = z[2 * H + j];
+        z[j] = g * (hp[j] - hh) * zs * (1.0f - zs);
+        z[2 * H + j] = g * (1.0f - zs) * (1.0f - hh * hh);
+        dhr[j] = g * zs;
+      }
+    }
+    /* d(r h_{t-1}) = dhh_pre uh^T */
+    gemm(B, H, H, zt + 2 * H, T * G, ut + (long)2 * H * H, H, drh, H, 0);
+    for (int bb = 0; bb < B; bb++) {
+      f32 *z = zt + (long)bb * T * G, *dhr = dh + bb * H;
+      const f32 *hp = prev_h(hs, h0, T, H, bb, t), *d = drh + bb * H;
+      int j = 0;
+      for (; j < h4; j += 4) {
+        v128_t rv = wasm_v128_load(z + H + j), dv = wasm_v128_load(d + j);
+        v128_t dr = wasm_f32x4_mul(dv, wasm_v128_load(hp + j));
+        wasm_v128_store(z + H + j, wasm_f32x4_mul(dr, wasm_f32x4_mul(rv, wasm_f32x4_sub(one, rv))));
+        wasm_v128_store(dhr + j, wasm_f32x4_add(wasm_v128_load(dhr + j), wasm_f32x4_mul(dv, rv)));
+      }
+      for (; j < H; j++) {
+        f32 rs = z[H + j];
+        z[H + j] = d[j] * hp[j] * rs * (1.0f - rs);
+        dhr[j] += d[j] * rs;
+      }
+    }
+    /* dh_{t-1} += [dz dr] [uz ur]^T */
+    gemm(B, H, 2 * H, zt, T * G, ut, H, dh, H, 1);
+  }
+  f32 *tmp = scratch;
+  f32 *wt = tmp; /* [3H, E] */
+  transpose(E, G, w, G, wt);
+  gemm((int)rows, E, G, gates, G, wt, E, dx, E, 0);
+  f32 *xt = tmp; /* [E, B*T] */
+  transpose((int)rows, E, x, E, xt);
+  gemm(E, G, (int)rows, xt, (int)rows, gates, G, dw, G, 0);
+  f32 *hpt = tmp; /* [H, B*T] */
+  gather_prev_h_t(T, B, H, hs, h0, hpt);
+  gemm(H, 2 * H, (int)rows, hpt, (int)rows, gates, G, du, G, 0);
+  transpose((int)rows, H, rhs, H, hpt); /* [H, B*T]: (r h_{t-1})^T */
+  gemm(H, H, (int)rows, hpt, (int)rows, gates + 2 * H, G, du + 2 * H, G, 0);
+  col_sum(rows, G, gates, G, db);
+}

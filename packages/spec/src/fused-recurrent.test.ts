@@ -4,7 +4,9 @@ import { initBackend } from '@seqpipe/backend';
 import { afterAll, describe, expect, it } from 'vitest';
 import { fuseRecurrent, setFusedRecurrentLog } from './fused-recurrent.js';
 
-function model(maskZero: boolean, bidirectional: boolean): tfl.LayersModel {
+type Cell = 'lstm' | 'gru' | 'simpleRnn';
+
+function model(maskZero: boolean, bidirectional: boolean, cell: Cell = 'lstm'): tfl.LayersModel {
   const m = tfl.sequential();
   m.add(
     tfl.layers.embedding({
@@ -15,13 +17,18 @@ function model(maskZero: boolean, bidirectional: boolean): tfl.LayersModel {
       embeddingsInitializer: tfl.initializers.randomUniform({ minval: -1, maxval: 1, seed: 1 }),
     }),
   );
-  const lstm = tfl.layers.lstm({
+  const args = {
     units: 5,
-    recurrentActivation: 'sigmoid',
     kernelInitializer: tfl.initializers.glorotUniform({ seed: 2 }),
     recurrentInitializer: tfl.initializers.glorotUniform({ seed: 3 }),
     biasInitializer: tfl.initializers.randomUniform({ minval: -1, maxval: 1, seed: 4 }),
-  });
+  };
+  const lstm =
+    cell === 'lstm'
+      ? tfl.layers.lstm({ ...args, recurrentActivation: 'sigmoid' })
+      : cell === 'gru'
+        ? tfl.layers.gru({ ...args, recurrentActivation: 'sigmoid' })
+        : tfl.layers.simpleRNN(args);
   m.add(fuseRecurrent(bidirectional ? tfl.layers.bidirectional({ layer: lstm }) : lstm));
   m.add(
     tfl.layers.dense({
@@ -45,9 +52,13 @@ const ids = (): tf.Tensor =>
   );
 
 /** Predictions and weights after one training step. */
-async function trainOnce(backend: 'cpu' | 'wasm', bidirectional: boolean): Promise<number[]> {
+async function trainOnce(
+  backend: 'cpu' | 'wasm',
+  bidirectional: boolean,
+  cell: Cell = 'lstm',
+): Promise<number[]> {
   await initBackend(backend === 'cpu' ? { type: 'cpu' } : { type: 'wasm', threads: 1 });
-  const m = model(false, bidirectional);
+  const m = model(false, bidirectional, cell);
   const x = ids();
   const y = tf.tensor2d([[1], [0]]);
   await m.trainOnBatch(x, y);
@@ -76,6 +87,45 @@ describe('fuseRecurrent', () => {
       m.dispose();
     },
   );
+
+  it.each([
+    ['gru', 'GRU'],
+    ['simpleRnn', 'SimpleRNN'],
+  ] as const)('trains %s like tfjs-layers and serializes as %s', async (cell, className) => {
+    const ref = await trainOnce('cpu', false, cell);
+    const before = tf.memory().numTensors;
+    const messages: string[] = [];
+    setFusedRecurrentLog((message) => messages.push(message));
+    const got = await trainOnce('wasm', false, cell);
+    expect(messages).toEqual([]);
+    expect(tf.memory().numTensors).toBe(before);
+    expect(got).toHaveLength(ref.length);
+    for (let i = 0; i < ref.length; i++) expect(Math.abs(got[i]! - ref[i]!)).toBeLessThan(1e-4);
+    const m = model(false, false, cell);
+    expect(JSON.stringify(m.toJSON(null, false))).toContain(`"class_name":"${className}"`);
+    // The fused kernel computes tanh inside WASM: no tfjs Tanh kernel runs.
+    const x = ids();
+    const profile = await tf.profile(() => m.predict(x) as tf.Tensor);
+    expect(profile.kernelNames).not.toContain('Tanh');
+    tf.dispose(profile.result);
+    x.dispose();
+    m.dispose();
+  });
+
+  it('falls back for a SimpleRNN with a non-tanh activation, saying why', async () => {
+    const messages: string[] = [];
+    setFusedRecurrentLog((message) => messages.push(message));
+    await initBackend({ type: 'wasm', threads: 1 });
+    const layer = fuseRecurrent(tfl.layers.simpleRNN({ units: 3, activation: 'relu' }));
+    const input = tf.ones([2, 4, 3]);
+    const y = layer.apply(input) as tf.Tensor;
+    expect(y.shape).toEqual([2, 3]);
+    expect(messages).toEqual([
+      `seqpipe: layer '${layer.name}' runs tfjs-layers' SimpleRNN, not the fused kernel: activation relu (fused: tanh)`,
+    ]);
+    tf.dispose([input, y]);
+    layer.dispose();
+  });
 
   it('falls back to tfjs-layers with a logged reason when masking', async () => {
     const messages: string[] = [];

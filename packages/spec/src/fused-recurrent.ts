@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
-import { fusedKernelsActive, fusedLstm } from '@seqpipe/backend';
+import { fusedGru, fusedKernelsActive, fusedLstm, fusedSimpleRnn } from '@seqpipe/backend';
 
 /** Where "fused kernel not used" reasons go (once per layer and reason). */
 let fallbackLog: (message: string) => void = (message) => console.warn(message);
@@ -10,18 +10,20 @@ export function setFusedRecurrentLog(log: (message: string) => void): void {
   fallbackLog = log;
 }
 
-interface LstmCellParts {
+interface CellParts {
   kernel: tfl.LayerVariable;
   recurrentKernel: tfl.LayerVariable;
   bias: tfl.LayerVariable | null;
-  activation: { getClassName(): string };
-  recurrentActivation: { getClassName(): string };
+  activation: { getClassName(): string } | null;
+  /** LSTM and GRU only. */
+  recurrentActivation?: { getClassName(): string };
   dropout: number;
   recurrentDropout: number;
+  getClassName(): string;
 }
 
 interface RnnParts {
-  cell: LstmCellParts & { getClassName(): string };
+  cell: CellParts;
   stateful: boolean;
   returnSequences: boolean;
   returnState: boolean;
@@ -31,36 +33,44 @@ interface RnnParts {
 
 type Kwargs = Record<string, unknown> | undefined;
 
-/** Why this call cannot use the fused LSTM kernel, or undefined when it can. */
-function unsupportedReason(rnn: RnnParts, kwargs: Kwargs): string | undefined {
+/** The fused kernels by tfjs-layers cell class, with the layer name used in messages. */
+const FUSED_CELLS: Record<string, { layer: string; gated: boolean }> = {
+  LSTMCell: { layer: 'LSTM', gated: true },
+  GRUCell: { layer: 'GRU', gated: true },
+  SimpleRNNCell: { layer: 'SimpleRNN', gated: false },
+};
+
+/** Why this call cannot use the fused kernel, or undefined when it can. */
+function unsupportedReason(rnn: RnnParts, kwargs: Kwargs, gated: boolean): string | undefined {
   const cell = rnn.cell;
   const training = kwargs?.['training'] === true;
   if (rnn.stateful) return 'stateful';
   if (kwargs?.['mask'] != null) return 'masking (maskZero)';
   if (training && cell.dropout > 0) return 'dropout during training';
   if (training && cell.recurrentDropout > 0) return 'recurrentDropout during training';
-  if (cell.activation.getClassName() !== 'tanh') {
-    return `activation ${cell.activation.getClassName()} (fused: tanh)`;
-  }
-  if (cell.recurrentActivation.getClassName() !== 'sigmoid') {
-    return `recurrentActivation ${cell.recurrentActivation.getClassName()} (fused: sigmoid)`;
+  const activation = cell.activation?.getClassName() ?? 'linear';
+  if (activation !== 'tanh') return `activation ${activation} (fused: tanh)`;
+  const recurrent = cell.recurrentActivation?.getClassName();
+  if (gated && recurrent !== 'sigmoid') {
+    return `recurrentActivation ${String(recurrent)} (fused: sigmoid)`;
   }
   return undefined;
 }
 
-function fuseLstm(layer: tfl.RNN): void {
+function fuseLayer(layer: tfl.RNN): void {
   const rnn = layer as unknown as RnnParts;
-  if (rnn.cell.getClassName() !== 'LSTMCell') return;
+  const kind = FUSED_CELLS[rnn.cell.getClassName()];
+  if (kind === undefined) return;
   const stockCall = layer.call.bind(layer);
   const logged = new Set<string>();
   layer.call = (inputs, kwargs) => {
     if (!fusedKernelsActive()) return stockCall(inputs, kwargs);
-    const reason = unsupportedReason(rnn, kwargs);
+    const reason = unsupportedReason(rnn, kwargs, kind.gated);
     if (reason !== undefined) {
       if (!logged.has(reason)) {
         logged.add(reason);
         fallbackLog(
-          `seqpipe: layer '${rnn.name}' runs tfjs-layers' LSTM, not the fused kernel: ${reason}`,
+          `seqpipe: layer '${rnn.name}' runs tfjs-layers' ${kind.layer}, not the fused kernel: ${reason}`,
         );
       }
       return stockCall(inputs, kwargs);
@@ -69,35 +79,44 @@ function fuseLstm(layer: tfl.RNN): void {
       const x = (Array.isArray(inputs) ? inputs[0] : inputs) as tf.Tensor3D;
       const states = kwargs?.['initialState'] as tf.Tensor2D[] | undefined;
       const cell = rnn.cell;
-      const r = fusedLstm(
-        x,
-        cell.kernel.read() as tf.Tensor2D,
-        cell.recurrentKernel.read() as tf.Tensor2D,
-        cell.bias === null ? null : (cell.bias.read() as tf.Tensor1D),
-        states?.[0] ?? null,
-        states?.[1] ?? null,
-        { returnSequences: rnn.returnSequences, goBackwards: rnn.goBackwards },
-      );
-      return rnn.returnState ? [r.output, r.h, r.c] : r.output;
+      const kernel = cell.kernel.read() as tf.Tensor2D;
+      const recurrentKernel = cell.recurrentKernel.read() as tf.Tensor2D;
+      const bias = cell.bias === null ? null : (cell.bias.read() as tf.Tensor1D);
+      const options = { returnSequences: rnn.returnSequences, goBackwards: rnn.goBackwards };
+      if (kind.layer === 'LSTM') {
+        const r = fusedLstm(
+          x,
+          kernel,
+          recurrentKernel,
+          bias,
+          states?.[0] ?? null,
+          states?.[1] ?? null,
+          options,
+        );
+        return rnn.returnState ? [r.output, r.h, r.c] : r.output;
+      }
+      const run = kind.layer === 'GRU' ? fusedGru : fusedSimpleRnn;
+      const r = run(x, kernel, recurrentKernel, bias, states?.[0] ?? null, options);
+      return rnn.returnState ? [r.output, r.h] : r.output;
     });
   };
 }
 
 /**
- * Makes a tfjs-layers LSTM (or a Bidirectional wrapping LSTMs) run seqpipe's fused
- * whole-sequence kernel when seqpipe initialized the WASM backend and the call allows it (no
- * mask, no dropout while training, not stateful, tanh/sigmoid activations); otherwise the
- * layer runs tfjs-layers' own code and the reason is logged once. The layer's class, config
- * and weights are unchanged, so saved models load with stock `tf.loadLayersModel`.
- * Other layers are returned untouched. Returns `layer`.
+ * Makes a tfjs-layers LSTM, GRU or SimpleRNN (or a Bidirectional wrapping them) run seqpipe's
+ * fused whole-sequence kernel when seqpipe initialized the WASM backend and the call allows it
+ * (no mask, no dropout while training, not stateful, `tanh` activation, `sigmoid` recurrent
+ * activation for LSTM/GRU); otherwise the layer runs tfjs-layers' own code and the reason is
+ * logged once. The layer's class, config and weights are unchanged, so saved models load with
+ * stock `tf.loadLayersModel`. Other layers are returned untouched. Returns `layer`.
  */
 export function fuseRecurrent<L extends tfl.layers.Layer>(layer: L): L {
   const wrapper = layer as unknown as { forwardLayer?: tfl.RNN; backwardLayer?: tfl.RNN };
   if (wrapper.forwardLayer !== undefined && wrapper.backwardLayer !== undefined) {
-    fuseLstm(wrapper.forwardLayer);
-    fuseLstm(wrapper.backwardLayer);
+    fuseLayer(wrapper.forwardLayer);
+    fuseLayer(wrapper.backwardLayer);
   } else if ((layer as unknown as { cell?: unknown }).cell !== undefined) {
-    fuseLstm(layer as unknown as tfl.RNN);
+    fuseLayer(layer as unknown as tfl.RNN);
   }
   return layer;
 }

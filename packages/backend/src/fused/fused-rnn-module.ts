@@ -6,6 +6,10 @@ interface FusedRnnExports {
   __heap_base: WebAssembly.Global;
   lstm_forward(...args: number[]): void;
   lstm_backward(...args: number[]): void;
+  simple_rnn_forward(...args: number[]): void;
+  simple_rnn_backward(...args: number[]): void;
+  gru_forward(...args: number[]): void;
+  gru_backward(...args: number[]): void;
 }
 
 const PAGE = 65536;
@@ -82,7 +86,7 @@ function decodeBase64(text: string): Uint8Array<ArrayBuffer> {
 const MODULE_KEY = Symbol.for('@seqpipe/backend/fused-rnn-module');
 
 /**
- * The process-wide fused kernel module, compiled on first use (13 KB: synchronous compilation
+ * The process-wide fused kernel module, compiled on first use (35 KB: synchronous compilation
  * is allowed everywhere seqpipe runs, including browser main threads, which cap it at 8 MB).
  */
 export function fusedRnnModule(): FusedRnnModule {
