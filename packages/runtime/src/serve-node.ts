@@ -37,7 +37,11 @@ export async function serveNode(
   const port = typeof address === 'object' && address !== null ? address.port : options.port;
   return {
     url: `http://${hostname}:${port}`,
-    close: () => new Promise((resolve) => server.close(() => resolve())),
+    close: () =>
+      new Promise((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections(); // idle keep-alive sockets would hold close() open
+      }),
   };
 }
 
