@@ -151,6 +151,31 @@ describe('imdbNpz source (files written by numpy, see fixtures/make-imdb-npz.py)
     expect(examples[1]?.input).toBe('a great');
     expect(examples[2]?.input).toBe('film and the oov great');
   });
+  it('reads protocol-2 pickles (Python 2 era files) in a zip64 archive', async () => {
+    const index = {
+      ...JSON.parse(await readFile(join(fixtures, 'imdb-tiny-word-index.json'), 'utf8')),
+      rare: 70000,
+      odd: 300,
+    };
+    await writeFile(join(dir, 'p2-word-index.json'), JSON.stringify(index));
+    const examples = await loadExamples(
+      {
+        source: {
+          type: 'imdbNpz',
+          path: join(fixtures, 'imdb-protocol2-zip64.npz'),
+          wordIndex: 'p2-word-index.json',
+          splits: ['test'],
+        },
+        input: 'text',
+        target: 'label',
+      },
+      { baseDir: dir },
+    );
+    expect(examples).toEqual([
+      { input: 'the great film', target: 1, split: 'test' },
+      { input: 'rare and odd', target: 0, split: 'test' },
+    ]);
+  });
   it('says where to get imdb.npz when it is missing', async () => {
     const error = await caught(
       loadExamples(npz('imdb.npz'), { baseDir: fixtures, file: 'p.json' }),
