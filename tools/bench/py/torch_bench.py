@@ -85,11 +85,15 @@ def main():
         opt.step()
 
     model.train()
-    for _ in range(o["warmupSteps"]):
+    min_s = o.get("minSeconds", 0)
+    w0 = time.perf_counter()
+    i = 0
+    while i < o["warmupSteps"] or time.perf_counter() - w0 < min_s:
         step()
+        i += 1
     steps = 0
     t0 = time.perf_counter()
-    while steps < max(o["maxSteps"], 3):
+    while steps < max(o["maxSteps"], 3) or time.perf_counter() - t0 < min_s:
         step()
         steps += 1
         if time.perf_counter() - t0 >= o["stepSeconds"]:
@@ -102,8 +106,10 @@ def main():
     with torch.no_grad():
         model(*pxs)
         p0 = time.perf_counter()
-        for _ in range(o["predictRuns"]):
+        predict_runs = 0
+        while predict_runs < o["predictRuns"] or time.perf_counter() - p0 < min_s:
             model(*pxs)
+            predict_runs += 1
         predict_s = time.perf_counter() - p0
         one, _ = make_batch(w, 1)
         for _ in range(3):
@@ -120,7 +126,7 @@ def main():
 
     print(json.dumps({
         "trainSamplesPerSec": steps * w["batch"] / train_s,
-        "predictSamplesPerSec": o["predictRuns"] * pb / predict_s,
+        "predictSamplesPerSec": predict_runs * pb / predict_s,
         "latencyP50Ms": pct(50),
         "latencyP99Ms": pct(99),
         "peakRssMb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,

@@ -80,13 +80,17 @@ async function main(): Promise<void> {
   }
   const o = args.options;
   const train = makeBatch(workload, workload.batch, 1);
-  for (let i = 0; i < o.warmupSteps; i++) await trainStep(model, train.xs, train.y);
+  const elapsed = (since: number): number => (performance.now() - since) / 1000;
+  const w0 = performance.now();
+  for (let i = 0; i < o.warmupSteps || elapsed(w0) < o.minSeconds; i++) {
+    await trainStep(model, train.xs, train.y);
+  }
   let steps = 0;
   const t0 = performance.now();
-  while (steps < o.maxSteps) {
+  while (steps < o.maxSteps || elapsed(t0) < o.minSeconds) {
     await trainStep(model, train.xs, train.y);
     steps++;
-    if ((performance.now() - t0) / 1000 >= o.stepSeconds) break;
+    if (elapsed(t0) >= o.stepSeconds) break;
   }
   const trainSeconds = (performance.now() - t0) / 1000;
 
@@ -94,7 +98,11 @@ async function main(): Promise<void> {
   const pred = makeBatch(workload, predictBatch, 2);
   predictSync(model, pred.xs);
   const p0 = performance.now();
-  for (let i = 0; i < o.predictRuns; i++) predictSync(model, pred.xs);
+  let predictRuns = 0;
+  while (predictRuns < o.predictRuns || elapsed(p0) < o.minSeconds) {
+    predictSync(model, pred.xs);
+    predictRuns++;
+  }
   const predictSeconds = (performance.now() - p0) / 1000;
 
   const one = makeBatch(workload, 1, 3);
@@ -108,7 +116,7 @@ async function main(): Promise<void> {
   latencies.sort((a, b) => a - b);
   const result: Measurement = {
     trainSamplesPerSec: (steps * workload.batch) / trainSeconds,
-    predictSamplesPerSec: (o.predictRuns * predictBatch) / predictSeconds,
+    predictSamplesPerSec: (predictRuns * predictBatch) / predictSeconds,
     latencyP50Ms: percentile(latencies, 50),
     latencyP99Ms: percentile(latencies, 99),
     peakRssMb: (process.resourceUsage().maxRSS * 1024) / 2 ** 20,

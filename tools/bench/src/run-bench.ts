@@ -16,6 +16,7 @@ export const FULL_OPTIONS: MeasureOptions = {
   warmupSteps: 1,
   maxSteps: 5,
   stepSeconds: 4,
+  minSeconds: 1,
   predictRuns: 3,
   latencyRuns: 50,
 };
@@ -23,6 +24,7 @@ export const QUICK_OPTIONS: MeasureOptions = {
   warmupSteps: 1,
   maxSteps: 1,
   stepSeconds: 1,
+  minSeconds: 0,
   predictRuns: 1,
   latencyRuns: 10,
 };

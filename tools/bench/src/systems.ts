@@ -29,6 +29,11 @@ export interface MeasureOptions {
   /** Timed training steps: at least 1, at most this many, stopping early after `stepSeconds`. */
   maxSteps: number;
   stepSeconds: number;
+  /**
+   * Warm-up, timed training and timed prediction each run at least this long (besides their
+   * step counts), so tiny workloads are timed over many steps, not 5 noisy milliseconds.
+   */
+  minSeconds: number;
   /** Timed batch predictions. */
   predictRuns: number;
   /** Timed single-sequence predictions (latency samples). */

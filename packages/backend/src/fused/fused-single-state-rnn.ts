@@ -131,17 +131,20 @@ function runFused(
   return tf.tidy(() => {
     const xs = options.goBackwards === true ? tf.reverse(x, 1) : x;
     const b = bias ?? tf.zeros([G]);
-    const hInit = h0 ?? tf.zeros([B, H]);
+    // Without h0, zeros are written straight into the kernel's memory and h0 is no op input
+    // (saves a tensor each way: per-call overhead dominates tiny shapes).
     const op = tf.customGrad((...args) => {
-      const [xt, wt, ut, bt, ht] = args as tf.Tensor[];
+      const [xt, wt, ut, bt] = args as tf.Tensor[];
+      const ht = h0 === null ? undefined : (args[4] as tf.Tensor);
       const m = fusedRnnModule();
       const p: Inputs = {
         x: m.put(xt!.dataSync()),
         w: m.put(wt!.dataSync()),
         u: m.put(ut!.dataSync()),
         b: m.put(bt!.dataSync()),
-        h0: m.put(ht!.dataSync()),
+        h0: ht === undefined ? m.alloc(B * H) : m.put(ht.dataSync()),
       };
+      if (ht === undefined) m.view(p.h0, B * H).fill(0);
       const { hs, kept } = cell.forward(m, dims, p);
       let value: tf.Tensor;
       if (seq) {
@@ -179,14 +182,15 @@ function runFused(
           tf.tensor2d(m.view(d.dw, E * G).slice(), [E, G]),
           tf.tensor2d(m.view(d.du, H * G).slice(), [H, G]),
           tf.tensor1d(m.view(d.db, G).slice()),
-          tf.tensor2d(m.view(d.dh0, B * H).slice(), [B, H]),
         ];
+        if (ht !== undefined) grads.push(tf.tensor2d(m.view(d.dh0, B * H).slice(), [B, H]));
         for (const ptr of [...ws.ptrs, d.dy, d.dx, d.dw, d.du, d.db, d.dh0]) m.free(ptr);
         return grads;
       };
       return { value, gradFunc };
     });
-    const output = op(xs, kernel, recurrentKernel, b, hInit);
+    const output =
+      h0 === null ? op(xs, kernel, recurrentKernel, b) : op(xs, kernel, recurrentKernel, b, h0);
     const h = seq
       ? (tf.reshape(tf.slice(output, [0, T - 1, 0], [B, 1, H]), [B, H]) as tf.Tensor2D)
       : (output as tf.Tensor2D);
