@@ -33,6 +33,12 @@ export interface CheckpointState {
   readonly dropoutSteps: number[];
   readonly weights: TensorEntry[];
   readonly optimizer: TensorEntry[];
+  /**
+   * Optimizer internals `getWeights` leaves out: Adam's running beta powers (`accBeta1`,
+   * `accBeta2`). `setWeights` recomputes them as beta^(t+1), which differs in the last bits
+   * from the product the uninterrupted run accumulated; saving them keeps resume bit-exact.
+   */
+  readonly optimizerExtra?: TensorEntry[];
   readonly callbacks: Record<string, { json: unknown; tensors: TensorEntry[] }>;
 }
 
@@ -86,6 +92,9 @@ export async function saveCheckpoint(dir: string, contents: CheckpointContents):
     // getWeights returns the slot variables themselves plus a fresh step-count scalar.
     tf.dispose(slots.map((s) => s.tensor).filter((t) => !(t instanceof tf.Variable)));
   }
+  const optimizerExtra: TensorEntry[] = [];
+  for (const [name, variable] of optimizerInternals(model.optimizer))
+    optimizerExtra.push(await add(name, variable));
   const callbacks: CheckpointState['callbacks'] = {};
   for (const cb of contents.callbacks) {
     const state = cb.getState();
@@ -104,6 +113,7 @@ export async function saveCheckpoint(dir: string, contents: CheckpointContents):
     dropoutSteps: dropoutSteps(model),
     weights,
     optimizer,
+    optimizerExtra,
     callbacks,
   };
   const name = epochDir(contents.epoch);
@@ -186,6 +196,12 @@ export async function loadCheckpoint(dir: string, pipelineHash: string): Promise
       } finally {
         tf.dispose(slots.map((s) => s.tensor));
       }
+      const internals = new Map(optimizerInternals(model.optimizer));
+      for (const entry of state.optimizerExtra ?? []) {
+        const value = tensor(entry);
+        internals.get(entry.name)?.assign(value);
+        value.dispose();
+      }
       setLearningRate(model.optimizer, state.learningRate);
       setDropoutSteps(model, state.dropoutSteps);
       for (const cb of callbacks) {
@@ -194,4 +210,14 @@ export async function loadCheckpoint(dir: string, pipelineHash: string): Promise
       }
     },
   };
+}
+
+/** The optimizer variables outside `getWeights` that a bit-exact resume needs (Adam's beta powers). */
+function optimizerInternals(optimizer: tf.Optimizer): Array<[string, tf.Variable]> {
+  const found: Array<[string, tf.Variable]> = [];
+  for (const name of ['accBeta1', 'accBeta2']) {
+    const value = (optimizer as unknown as Record<string, unknown>)[name];
+    if (value instanceof tf.Variable) found.push([name, value]);
+  }
+  return found;
 }
