@@ -62,17 +62,23 @@ export function fusedLstm(
   return tf.tidy(() => {
     const xs = options.goBackwards === true ? tf.reverse(x, 1) : x;
     const b = bias ?? tf.zeros([G]);
-    const hInit = h0 ?? tf.zeros([B, H]);
-    const cInit = c0 ?? tf.zeros([B, H]);
+    // Without initial states, zeros are written straight into the kernel's memory and the
+    // states are no op inputs (two tensors less each way: per-call overhead rules tiny shapes).
+    const hasState = h0 !== null || c0 !== null;
+    const zeroState = (m: FusedRnnModule): number => {
+      const ptr = m.alloc(B * H);
+      m.view(ptr, B * H).fill(0);
+      return ptr;
+    };
     const op = tf.customGrad((...args) => {
-      const [xt, wt, ut, bt, ht, ct] = args as tf.Tensor[];
+      const [xt, wt, ut, bt] = args as tf.Tensor[];
       const m = fusedRnnModule();
       const pX = m.put(xt!.dataSync());
       const pW = m.put(wt!.dataSync());
       const pU = m.put(ut!.dataSync());
       const pB = m.put(bt!.dataSync());
-      const pH0 = m.put(ht!.dataSync());
-      const pC0 = m.put(ct!.dataSync());
+      const pH0 = hasState ? m.put((args[4] as tf.Tensor).dataSync()) : zeroState(m);
+      const pC0 = hasState ? m.put((args[5] as tf.Tensor).dataSync()) : zeroState(m);
       const pGates = m.alloc(B * T * G);
       const pHseq = m.alloc((T + 1) * B * H);
       const pCseq = m.alloc((T + 1) * B * H);
@@ -149,9 +155,13 @@ export function fusedLstm(
           tf.tensor2d(m.view(pDw, E * G).slice(), [E, G]),
           tf.tensor2d(m.view(pDu, H * G).slice(), [H, G]),
           tf.tensor1d(m.view(pDb, G).slice()),
-          tf.tensor2d(m.view(pDh0, B * H).slice(), [B, H]),
-          tf.tensor2d(m.view(pDc0, B * H).slice(), [B, H]),
         ];
+        if (hasState) {
+          grads.push(
+            tf.tensor2d(m.view(pDh0, B * H).slice(), [B, H]),
+            tf.tensor2d(m.view(pDc0, B * H).slice(), [B, H]),
+          );
+        }
         for (const p of [...ws.ptrs, pDy, pDhT, pDcT, pDx, pDw, pDu, pDb, pDh0, pDc0, pScratch]) {
           m.free(p);
         }
@@ -159,7 +169,11 @@ export function fusedLstm(
       };
       return { value, gradFunc };
     });
-    const packed = op(xs, kernel, recurrentKernel, b, hInit, cInit) as tf.Tensor3D;
+    const packed = (
+      hasState
+        ? op(xs, kernel, recurrentKernel, b, h0 ?? tf.zeros([B, H]), c0 ?? tf.zeros([B, H]))
+        : op(xs, kernel, recurrentKernel, b)
+    ) as tf.Tensor3D;
     const ySeq = tf.slice(packed, [0, 0, 0], [B, S, H]);
     const output = seq ? ySeq : tf.reshape(ySeq, [B, H]);
     const h = tf.reshape(tf.slice(packed, [0, S, 0], [B, 1, H]), [B, H]) as tf.Tensor2D;
