@@ -80,8 +80,12 @@ export function prepareSeq2seqData(pipeline: Pipeline, examples: readonly Exampl
     fitOn.map((e) => String(e.target)),
     targetSpec,
   );
-  const inputLength = Math.max(1, ...kept.map((e) => input.tokenize(e.input).length));
-  const targetLength = Math.max(1, ...kept.map((e) => target.tokenize(String(e.target)).length));
+  // a loop, not Math.max(...array): 100k+ arguments overflow the stack
+  const inputLength = kept.reduce((m, e) => Math.max(m, input.tokenize(e.input).length), 1);
+  const targetLength = kept.reduce(
+    (m, e) => Math.max(m, target.tokenize(String(e.target)).length),
+    1,
+  );
   return {
     input,
     target,
