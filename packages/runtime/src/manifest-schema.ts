@@ -43,6 +43,16 @@ export const manifestSchema = {
         maxLen: { type: 'integer', minimum: 1 },
         padding: { enum: ['pre', 'post'] },
         truncating: { enum: ['pre', 'post'] },
+        clean: {
+          type: 'object',
+          additionalProperties: false,
+          properties: {
+            stripHtml: { type: 'boolean' },
+            lower: { type: 'boolean' },
+            filters: { type: 'string' },
+            collapseWhitespace: { type: 'boolean' },
+          },
+        },
       },
     },
     labels: { type: 'array', minItems: 2, items: { type: 'string' } },

@@ -35,6 +35,16 @@ const schema11 = {
         maxLen: { type: 'integer', minimum: 1 },
         padding: { enum: ['pre', 'post'] },
         truncating: { enum: ['pre', 'post'] },
+        clean: {
+          type: 'object',
+          additionalProperties: false,
+          properties: {
+            stripHtml: { type: 'boolean' },
+            lower: { type: 'boolean' },
+            filters: { type: 'string' },
+            collapseWhitespace: { type: 'boolean' },
+          },
+        },
       },
     },
     labels: { type: 'array', minItems: 2, items: { type: 'string' } },
@@ -510,114 +520,123 @@ function validate10(
             errors++;
           }
         }
-      } else {
-        const err25 = {
-          instancePath: instancePath + '/preprocess',
-          schemaPath: '#/properties/preprocess/type',
-          keyword: 'type',
-          params: { type: 'object' },
-          message: 'must be object',
-        };
-        if (vErrors === null) {
-          vErrors = [err25];
-        } else {
-          vErrors.push(err25);
-        }
-        errors++;
-      }
-    }
-    if (data.labels !== undefined) {
-      let data9 = data.labels;
-      if (Array.isArray(data9)) {
-        if (data9.length < 2) {
-          const err26 = {
-            instancePath: instancePath + '/labels',
-            schemaPath: '#/properties/labels/minItems',
-            keyword: 'minItems',
-            params: { limit: 2 },
-            message: 'must NOT have fewer than 2 items',
-          };
-          if (vErrors === null) {
-            vErrors = [err26];
+        if (data5.clean !== undefined) {
+          let data9 = data5.clean;
+          if (data9 && typeof data9 == 'object' && !Array.isArray(data9)) {
+            for (const key0 in data9) {
+              if (!(
+                key0 === 'stripHtml' ||
+                key0 === 'lower' ||
+                key0 === 'filters' ||
+                key0 === 'collapseWhitespace'
+              )) {
+                const err25 = {
+                  instancePath: instancePath + '/preprocess/clean',
+                  schemaPath: '#/properties/preprocess/properties/clean/additionalProperties',
+                  keyword: 'additionalProperties',
+                  params: { additionalProperty: key0 },
+                  message: 'must NOT have additional properties',
+                };
+                if (vErrors === null) {
+                  vErrors = [err25];
+                } else {
+                  vErrors.push(err25);
+                }
+                errors++;
+              }
+            }
+            if (data9.stripHtml !== undefined) {
+              if (typeof data9.stripHtml !== 'boolean') {
+                const err26 = {
+                  instancePath: instancePath + '/preprocess/clean/stripHtml',
+                  schemaPath: '#/properties/preprocess/properties/clean/properties/stripHtml/type',
+                  keyword: 'type',
+                  params: { type: 'boolean' },
+                  message: 'must be boolean',
+                };
+                if (vErrors === null) {
+                  vErrors = [err26];
+                } else {
+                  vErrors.push(err26);
+                }
+                errors++;
+              }
+            }
+            if (data9.lower !== undefined) {
+              if (typeof data9.lower !== 'boolean') {
+                const err27 = {
+                  instancePath: instancePath + '/preprocess/clean/lower',
+                  schemaPath: '#/properties/preprocess/properties/clean/properties/lower/type',
+                  keyword: 'type',
+                  params: { type: 'boolean' },
+                  message: 'must be boolean',
+                };
+                if (vErrors === null) {
+                  vErrors = [err27];
+                } else {
+                  vErrors.push(err27);
+                }
+                errors++;
+              }
+            }
+            if (data9.filters !== undefined) {
+              if (typeof data9.filters !== 'string') {
+                const err28 = {
+                  instancePath: instancePath + '/preprocess/clean/filters',
+                  schemaPath: '#/properties/preprocess/properties/clean/properties/filters/type',
+                  keyword: 'type',
+                  params: { type: 'string' },
+                  message: 'must be string',
+                };
+                if (vErrors === null) {
+                  vErrors = [err28];
+                } else {
+                  vErrors.push(err28);
+                }
+                errors++;
+              }
+            }
+            if (data9.collapseWhitespace !== undefined) {
+              if (typeof data9.collapseWhitespace !== 'boolean') {
+                const err29 = {
+                  instancePath: instancePath + '/preprocess/clean/collapseWhitespace',
+                  schemaPath:
+                    '#/properties/preprocess/properties/clean/properties/collapseWhitespace/type',
+                  keyword: 'type',
+                  params: { type: 'boolean' },
+                  message: 'must be boolean',
+                };
+                if (vErrors === null) {
+                  vErrors = [err29];
+                } else {
+                  vErrors.push(err29);
+                }
+                errors++;
+              }
+            }
           } else {
-            vErrors.push(err26);
-          }
-          errors++;
-        }
-        const len0 = data9.length;
-        for (let i0 = 0; i0 < len0; i0++) {
-          if (typeof data9[i0] !== 'string') {
-            const err27 = {
-              instancePath: instancePath + '/labels/' + i0,
-              schemaPath: '#/properties/labels/items/type',
+            const err30 = {
+              instancePath: instancePath + '/preprocess/clean',
+              schemaPath: '#/properties/preprocess/properties/clean/type',
               keyword: 'type',
-              params: { type: 'string' },
-              message: 'must be string',
+              params: { type: 'object' },
+              message: 'must be object',
             };
             if (vErrors === null) {
-              vErrors = [err27];
+              vErrors = [err30];
             } else {
-              vErrors.push(err27);
+              vErrors.push(err30);
             }
             errors++;
           }
         }
       } else {
-        const err28 = {
-          instancePath: instancePath + '/labels',
-          schemaPath: '#/properties/labels/type',
-          keyword: 'type',
-          params: { type: 'array' },
-          message: 'must be array',
-        };
-        if (vErrors === null) {
-          vErrors = [err28];
-        } else {
-          vErrors.push(err28);
-        }
-        errors++;
-      }
-    }
-    if (data.threshold !== undefined) {
-      let data11 = data.threshold;
-      if (typeof data11 == 'number' && isFinite(data11)) {
-        if (data11 >= 1 || isNaN(data11)) {
-          const err29 = {
-            instancePath: instancePath + '/threshold',
-            schemaPath: '#/properties/threshold/exclusiveMaximum',
-            keyword: 'exclusiveMaximum',
-            params: { comparison: '<', limit: 1 },
-            message: 'must be < 1',
-          };
-          if (vErrors === null) {
-            vErrors = [err29];
-          } else {
-            vErrors.push(err29);
-          }
-          errors++;
-        }
-        if (data11 <= 0 || isNaN(data11)) {
-          const err30 = {
-            instancePath: instancePath + '/threshold',
-            schemaPath: '#/properties/threshold/exclusiveMinimum',
-            keyword: 'exclusiveMinimum',
-            params: { comparison: '>', limit: 0 },
-            message: 'must be > 0',
-          };
-          if (vErrors === null) {
-            vErrors = [err30];
-          } else {
-            vErrors.push(err30);
-          }
-          errors++;
-        }
-      } else {
         const err31 = {
-          instancePath: instancePath + '/threshold',
-          schemaPath: '#/properties/threshold/type',
+          instancePath: instancePath + '/preprocess',
+          schemaPath: '#/properties/preprocess/type',
           keyword: 'type',
-          params: { type: 'number' },
-          message: 'must be number',
+          params: { type: 'object' },
+          message: 'must be object',
         };
         if (vErrors === null) {
           vErrors = [err31];
@@ -627,16 +646,16 @@ function validate10(
         errors++;
       }
     }
-    if (data.backend !== undefined) {
-      let data12 = data.backend;
-      if (data12 && typeof data12 == 'object' && !Array.isArray(data12)) {
-        if (data12.backend === undefined) {
+    if (data.labels !== undefined) {
+      let data14 = data.labels;
+      if (Array.isArray(data14)) {
+        if (data14.length < 2) {
           const err32 = {
-            instancePath: instancePath + '/backend',
-            schemaPath: '#/properties/backend/required',
-            keyword: 'required',
-            params: { missingProperty: 'backend' },
-            message: "must have required property '" + 'backend' + "'",
+            instancePath: instancePath + '/labels',
+            schemaPath: '#/properties/labels/minItems',
+            keyword: 'minItems',
+            params: { limit: 2 },
+            message: 'must NOT have fewer than 2 items',
           };
           if (vErrors === null) {
             vErrors = [err32];
@@ -645,8 +664,109 @@ function validate10(
           }
           errors++;
         }
-        if (data12.simd === undefined) {
-          const err33 = {
+        const len0 = data14.length;
+        for (let i0 = 0; i0 < len0; i0++) {
+          if (typeof data14[i0] !== 'string') {
+            const err33 = {
+              instancePath: instancePath + '/labels/' + i0,
+              schemaPath: '#/properties/labels/items/type',
+              keyword: 'type',
+              params: { type: 'string' },
+              message: 'must be string',
+            };
+            if (vErrors === null) {
+              vErrors = [err33];
+            } else {
+              vErrors.push(err33);
+            }
+            errors++;
+          }
+        }
+      } else {
+        const err34 = {
+          instancePath: instancePath + '/labels',
+          schemaPath: '#/properties/labels/type',
+          keyword: 'type',
+          params: { type: 'array' },
+          message: 'must be array',
+        };
+        if (vErrors === null) {
+          vErrors = [err34];
+        } else {
+          vErrors.push(err34);
+        }
+        errors++;
+      }
+    }
+    if (data.threshold !== undefined) {
+      let data16 = data.threshold;
+      if (typeof data16 == 'number' && isFinite(data16)) {
+        if (data16 >= 1 || isNaN(data16)) {
+          const err35 = {
+            instancePath: instancePath + '/threshold',
+            schemaPath: '#/properties/threshold/exclusiveMaximum',
+            keyword: 'exclusiveMaximum',
+            params: { comparison: '<', limit: 1 },
+            message: 'must be < 1',
+          };
+          if (vErrors === null) {
+            vErrors = [err35];
+          } else {
+            vErrors.push(err35);
+          }
+          errors++;
+        }
+        if (data16 <= 0 || isNaN(data16)) {
+          const err36 = {
+            instancePath: instancePath + '/threshold',
+            schemaPath: '#/properties/threshold/exclusiveMinimum',
+            keyword: 'exclusiveMinimum',
+            params: { comparison: '>', limit: 0 },
+            message: 'must be > 0',
+          };
+          if (vErrors === null) {
+            vErrors = [err36];
+          } else {
+            vErrors.push(err36);
+          }
+          errors++;
+        }
+      } else {
+        const err37 = {
+          instancePath: instancePath + '/threshold',
+          schemaPath: '#/properties/threshold/type',
+          keyword: 'type',
+          params: { type: 'number' },
+          message: 'must be number',
+        };
+        if (vErrors === null) {
+          vErrors = [err37];
+        } else {
+          vErrors.push(err37);
+        }
+        errors++;
+      }
+    }
+    if (data.backend !== undefined) {
+      let data17 = data.backend;
+      if (data17 && typeof data17 == 'object' && !Array.isArray(data17)) {
+        if (data17.backend === undefined) {
+          const err38 = {
+            instancePath: instancePath + '/backend',
+            schemaPath: '#/properties/backend/required',
+            keyword: 'required',
+            params: { missingProperty: 'backend' },
+            message: "must have required property '" + 'backend' + "'",
+          };
+          if (vErrors === null) {
+            vErrors = [err38];
+          } else {
+            vErrors.push(err38);
+          }
+          errors++;
+        }
+        if (data17.simd === undefined) {
+          const err39 = {
             instancePath: instancePath + '/backend',
             schemaPath: '#/properties/backend/required',
             keyword: 'required',
@@ -654,122 +774,19 @@ function validate10(
             message: "must have required property '" + 'simd' + "'",
           };
           if (vErrors === null) {
-            vErrors = [err33];
+            vErrors = [err39];
           } else {
-            vErrors.push(err33);
+            vErrors.push(err39);
           }
           errors++;
         }
-        if (data12.threads === undefined) {
-          const err34 = {
+        if (data17.threads === undefined) {
+          const err40 = {
             instancePath: instancePath + '/backend',
             schemaPath: '#/properties/backend/required',
             keyword: 'required',
             params: { missingProperty: 'threads' },
             message: "must have required property '" + 'threads' + "'",
-          };
-          if (vErrors === null) {
-            vErrors = [err34];
-          } else {
-            vErrors.push(err34);
-          }
-          errors++;
-        }
-        if (data12.backend !== undefined) {
-          if (typeof data12.backend !== 'string') {
-            const err35 = {
-              instancePath: instancePath + '/backend/backend',
-              schemaPath: '#/properties/backend/properties/backend/type',
-              keyword: 'type',
-              params: { type: 'string' },
-              message: 'must be string',
-            };
-            if (vErrors === null) {
-              vErrors = [err35];
-            } else {
-              vErrors.push(err35);
-            }
-            errors++;
-          }
-        }
-        if (data12.simd !== undefined) {
-          if (typeof data12.simd !== 'boolean') {
-            const err36 = {
-              instancePath: instancePath + '/backend/simd',
-              schemaPath: '#/properties/backend/properties/simd/type',
-              keyword: 'type',
-              params: { type: 'boolean' },
-              message: 'must be boolean',
-            };
-            if (vErrors === null) {
-              vErrors = [err36];
-            } else {
-              vErrors.push(err36);
-            }
-            errors++;
-          }
-        }
-        if (data12.threads !== undefined) {
-          let data15 = data12.threads;
-          if (!(typeof data15 == 'number' && !(data15 % 1) && !isNaN(data15) && isFinite(data15))) {
-            const err37 = {
-              instancePath: instancePath + '/backend/threads',
-              schemaPath: '#/properties/backend/properties/threads/type',
-              keyword: 'type',
-              params: { type: 'integer' },
-              message: 'must be integer',
-            };
-            if (vErrors === null) {
-              vErrors = [err37];
-            } else {
-              vErrors.push(err37);
-            }
-            errors++;
-          }
-          if (typeof data15 == 'number' && isFinite(data15)) {
-            if (data15 < 1 || isNaN(data15)) {
-              const err38 = {
-                instancePath: instancePath + '/backend/threads',
-                schemaPath: '#/properties/backend/properties/threads/minimum',
-                keyword: 'minimum',
-                params: { comparison: '>=', limit: 1 },
-                message: 'must be >= 1',
-              };
-              if (vErrors === null) {
-                vErrors = [err38];
-              } else {
-                vErrors.push(err38);
-              }
-              errors++;
-            }
-          }
-        }
-      } else {
-        const err39 = {
-          instancePath: instancePath + '/backend',
-          schemaPath: '#/properties/backend/type',
-          keyword: 'type',
-          params: { type: 'object' },
-          message: 'must be object',
-        };
-        if (vErrors === null) {
-          vErrors = [err39];
-        } else {
-          vErrors.push(err39);
-        }
-        errors++;
-      }
-    }
-    if (data.training !== undefined) {
-      let data16 = data.training;
-      if (data16 && typeof data16 == 'object' && !Array.isArray(data16)) {
-        if (data16.seed === undefined) {
-          const err40 = {
-            instancePath: instancePath + '/training',
-            schemaPath: '#/properties/training/required',
-            keyword: 'required',
-            params: { missingProperty: 'seed' },
-            message: "must have required property '" + 'seed' + "'",
           };
           if (vErrors === null) {
             vErrors = [err40];
@@ -778,8 +795,111 @@ function validate10(
           }
           errors++;
         }
-        if (data16.epochs === undefined) {
-          const err41 = {
+        if (data17.backend !== undefined) {
+          if (typeof data17.backend !== 'string') {
+            const err41 = {
+              instancePath: instancePath + '/backend/backend',
+              schemaPath: '#/properties/backend/properties/backend/type',
+              keyword: 'type',
+              params: { type: 'string' },
+              message: 'must be string',
+            };
+            if (vErrors === null) {
+              vErrors = [err41];
+            } else {
+              vErrors.push(err41);
+            }
+            errors++;
+          }
+        }
+        if (data17.simd !== undefined) {
+          if (typeof data17.simd !== 'boolean') {
+            const err42 = {
+              instancePath: instancePath + '/backend/simd',
+              schemaPath: '#/properties/backend/properties/simd/type',
+              keyword: 'type',
+              params: { type: 'boolean' },
+              message: 'must be boolean',
+            };
+            if (vErrors === null) {
+              vErrors = [err42];
+            } else {
+              vErrors.push(err42);
+            }
+            errors++;
+          }
+        }
+        if (data17.threads !== undefined) {
+          let data20 = data17.threads;
+          if (!(typeof data20 == 'number' && !(data20 % 1) && !isNaN(data20) && isFinite(data20))) {
+            const err43 = {
+              instancePath: instancePath + '/backend/threads',
+              schemaPath: '#/properties/backend/properties/threads/type',
+              keyword: 'type',
+              params: { type: 'integer' },
+              message: 'must be integer',
+            };
+            if (vErrors === null) {
+              vErrors = [err43];
+            } else {
+              vErrors.push(err43);
+            }
+            errors++;
+          }
+          if (typeof data20 == 'number' && isFinite(data20)) {
+            if (data20 < 1 || isNaN(data20)) {
+              const err44 = {
+                instancePath: instancePath + '/backend/threads',
+                schemaPath: '#/properties/backend/properties/threads/minimum',
+                keyword: 'minimum',
+                params: { comparison: '>=', limit: 1 },
+                message: 'must be >= 1',
+              };
+              if (vErrors === null) {
+                vErrors = [err44];
+              } else {
+                vErrors.push(err44);
+              }
+              errors++;
+            }
+          }
+        }
+      } else {
+        const err45 = {
+          instancePath: instancePath + '/backend',
+          schemaPath: '#/properties/backend/type',
+          keyword: 'type',
+          params: { type: 'object' },
+          message: 'must be object',
+        };
+        if (vErrors === null) {
+          vErrors = [err45];
+        } else {
+          vErrors.push(err45);
+        }
+        errors++;
+      }
+    }
+    if (data.training !== undefined) {
+      let data21 = data.training;
+      if (data21 && typeof data21 == 'object' && !Array.isArray(data21)) {
+        if (data21.seed === undefined) {
+          const err46 = {
+            instancePath: instancePath + '/training',
+            schemaPath: '#/properties/training/required',
+            keyword: 'required',
+            params: { missingProperty: 'seed' },
+            message: "must have required property '" + 'seed' + "'",
+          };
+          if (vErrors === null) {
+            vErrors = [err46];
+          } else {
+            vErrors.push(err46);
+          }
+          errors++;
+        }
+        if (data21.epochs === undefined) {
+          const err47 = {
             instancePath: instancePath + '/training',
             schemaPath: '#/properties/training/required',
             keyword: 'required',
@@ -787,14 +907,14 @@ function validate10(
             message: "must have required property '" + 'epochs' + "'",
           };
           if (vErrors === null) {
-            vErrors = [err41];
+            vErrors = [err47];
           } else {
-            vErrors.push(err41);
+            vErrors.push(err47);
           }
           errors++;
         }
-        if (data16.seconds === undefined) {
-          const err42 = {
+        if (data21.seconds === undefined) {
+          const err48 = {
             instancePath: instancePath + '/training',
             schemaPath: '#/properties/training/required',
             keyword: 'required',
@@ -802,14 +922,14 @@ function validate10(
             message: "must have required property '" + 'seconds' + "'",
           };
           if (vErrors === null) {
-            vErrors = [err42];
+            vErrors = [err48];
           } else {
-            vErrors.push(err42);
+            vErrors.push(err48);
           }
           errors++;
         }
-        if (data16.trainSize === undefined) {
-          const err43 = {
+        if (data21.trainSize === undefined) {
+          const err49 = {
             instancePath: instancePath + '/training',
             schemaPath: '#/properties/training/required',
             keyword: 'required',
@@ -817,14 +937,14 @@ function validate10(
             message: "must have required property '" + 'trainSize' + "'",
           };
           if (vErrors === null) {
-            vErrors = [err43];
+            vErrors = [err49];
           } else {
-            vErrors.push(err43);
+            vErrors.push(err49);
           }
           errors++;
         }
-        if (data16.validationSize === undefined) {
-          const err44 = {
+        if (data21.validationSize === undefined) {
+          const err50 = {
             instancePath: instancePath + '/training',
             schemaPath: '#/properties/training/required',
             keyword: 'required',
@@ -832,123 +952,21 @@ function validate10(
             message: "must have required property '" + 'validationSize' + "'",
           };
           if (vErrors === null) {
-            vErrors = [err44];
+            vErrors = [err50];
           } else {
-            vErrors.push(err44);
+            vErrors.push(err50);
           }
           errors++;
         }
-        if (data16.seed !== undefined) {
-          let data17 = data16.seed;
-          if (!(typeof data17 == 'number' && !(data17 % 1) && !isNaN(data17) && isFinite(data17))) {
-            const err45 = {
+        if (data21.seed !== undefined) {
+          let data22 = data21.seed;
+          if (!(typeof data22 == 'number' && !(data22 % 1) && !isNaN(data22) && isFinite(data22))) {
+            const err51 = {
               instancePath: instancePath + '/training/seed',
               schemaPath: '#/properties/training/properties/seed/type',
               keyword: 'type',
               params: { type: 'integer' },
               message: 'must be integer',
-            };
-            if (vErrors === null) {
-              vErrors = [err45];
-            } else {
-              vErrors.push(err45);
-            }
-            errors++;
-          }
-        }
-        if (data16.epochs !== undefined) {
-          let data18 = data16.epochs;
-          if (typeof data18 == 'number' && isFinite(data18)) {
-            if (data18 < 0 || isNaN(data18)) {
-              const err46 = {
-                instancePath: instancePath + '/training/epochs',
-                schemaPath: '#/properties/training/properties/epochs/minimum',
-                keyword: 'minimum',
-                params: { comparison: '>=', limit: 0 },
-                message: 'must be >= 0',
-              };
-              if (vErrors === null) {
-                vErrors = [err46];
-              } else {
-                vErrors.push(err46);
-              }
-              errors++;
-            }
-          } else {
-            const err47 = {
-              instancePath: instancePath + '/training/epochs',
-              schemaPath: '#/properties/training/properties/epochs/type',
-              keyword: 'type',
-              params: { type: 'number' },
-              message: 'must be number',
-            };
-            if (vErrors === null) {
-              vErrors = [err47];
-            } else {
-              vErrors.push(err47);
-            }
-            errors++;
-          }
-        }
-        if (data16.seconds !== undefined) {
-          let data19 = data16.seconds;
-          if (typeof data19 == 'number' && isFinite(data19)) {
-            if (data19 < 0 || isNaN(data19)) {
-              const err48 = {
-                instancePath: instancePath + '/training/seconds',
-                schemaPath: '#/properties/training/properties/seconds/minimum',
-                keyword: 'minimum',
-                params: { comparison: '>=', limit: 0 },
-                message: 'must be >= 0',
-              };
-              if (vErrors === null) {
-                vErrors = [err48];
-              } else {
-                vErrors.push(err48);
-              }
-              errors++;
-            }
-          } else {
-            const err49 = {
-              instancePath: instancePath + '/training/seconds',
-              schemaPath: '#/properties/training/properties/seconds/type',
-              keyword: 'type',
-              params: { type: 'number' },
-              message: 'must be number',
-            };
-            if (vErrors === null) {
-              vErrors = [err49];
-            } else {
-              vErrors.push(err49);
-            }
-            errors++;
-          }
-        }
-        if (data16.trainSize !== undefined) {
-          let data20 = data16.trainSize;
-          if (typeof data20 == 'number' && isFinite(data20)) {
-            if (data20 < 0 || isNaN(data20)) {
-              const err50 = {
-                instancePath: instancePath + '/training/trainSize',
-                schemaPath: '#/properties/training/properties/trainSize/minimum',
-                keyword: 'minimum',
-                params: { comparison: '>=', limit: 0 },
-                message: 'must be >= 0',
-              };
-              if (vErrors === null) {
-                vErrors = [err50];
-              } else {
-                vErrors.push(err50);
-              }
-              errors++;
-            }
-          } else {
-            const err51 = {
-              instancePath: instancePath + '/training/trainSize',
-              schemaPath: '#/properties/training/properties/trainSize/type',
-              keyword: 'type',
-              params: { type: 'number' },
-              message: 'must be number',
             };
             if (vErrors === null) {
               vErrors = [err51];
@@ -958,13 +976,13 @@ function validate10(
             errors++;
           }
         }
-        if (data16.validationSize !== undefined) {
-          let data21 = data16.validationSize;
-          if (typeof data21 == 'number' && isFinite(data21)) {
-            if (data21 < 0 || isNaN(data21)) {
+        if (data21.epochs !== undefined) {
+          let data23 = data21.epochs;
+          if (typeof data23 == 'number' && isFinite(data23)) {
+            if (data23 < 0 || isNaN(data23)) {
               const err52 = {
-                instancePath: instancePath + '/training/validationSize',
-                schemaPath: '#/properties/training/properties/validationSize/minimum',
+                instancePath: instancePath + '/training/epochs',
+                schemaPath: '#/properties/training/properties/epochs/minimum',
                 keyword: 'minimum',
                 params: { comparison: '>=', limit: 0 },
                 message: 'must be >= 0',
@@ -978,8 +996,8 @@ function validate10(
             }
           } else {
             const err53 = {
-              instancePath: instancePath + '/training/validationSize',
-              schemaPath: '#/properties/training/properties/validationSize/type',
+              instancePath: instancePath + '/training/epochs',
+              schemaPath: '#/properties/training/properties/epochs/type',
               keyword: 'type',
               params: { type: 'number' },
               message: 'must be number',
@@ -992,8 +1010,110 @@ function validate10(
             errors++;
           }
         }
+        if (data21.seconds !== undefined) {
+          let data24 = data21.seconds;
+          if (typeof data24 == 'number' && isFinite(data24)) {
+            if (data24 < 0 || isNaN(data24)) {
+              const err54 = {
+                instancePath: instancePath + '/training/seconds',
+                schemaPath: '#/properties/training/properties/seconds/minimum',
+                keyword: 'minimum',
+                params: { comparison: '>=', limit: 0 },
+                message: 'must be >= 0',
+              };
+              if (vErrors === null) {
+                vErrors = [err54];
+              } else {
+                vErrors.push(err54);
+              }
+              errors++;
+            }
+          } else {
+            const err55 = {
+              instancePath: instancePath + '/training/seconds',
+              schemaPath: '#/properties/training/properties/seconds/type',
+              keyword: 'type',
+              params: { type: 'number' },
+              message: 'must be number',
+            };
+            if (vErrors === null) {
+              vErrors = [err55];
+            } else {
+              vErrors.push(err55);
+            }
+            errors++;
+          }
+        }
+        if (data21.trainSize !== undefined) {
+          let data25 = data21.trainSize;
+          if (typeof data25 == 'number' && isFinite(data25)) {
+            if (data25 < 0 || isNaN(data25)) {
+              const err56 = {
+                instancePath: instancePath + '/training/trainSize',
+                schemaPath: '#/properties/training/properties/trainSize/minimum',
+                keyword: 'minimum',
+                params: { comparison: '>=', limit: 0 },
+                message: 'must be >= 0',
+              };
+              if (vErrors === null) {
+                vErrors = [err56];
+              } else {
+                vErrors.push(err56);
+              }
+              errors++;
+            }
+          } else {
+            const err57 = {
+              instancePath: instancePath + '/training/trainSize',
+              schemaPath: '#/properties/training/properties/trainSize/type',
+              keyword: 'type',
+              params: { type: 'number' },
+              message: 'must be number',
+            };
+            if (vErrors === null) {
+              vErrors = [err57];
+            } else {
+              vErrors.push(err57);
+            }
+            errors++;
+          }
+        }
+        if (data21.validationSize !== undefined) {
+          let data26 = data21.validationSize;
+          if (typeof data26 == 'number' && isFinite(data26)) {
+            if (data26 < 0 || isNaN(data26)) {
+              const err58 = {
+                instancePath: instancePath + '/training/validationSize',
+                schemaPath: '#/properties/training/properties/validationSize/minimum',
+                keyword: 'minimum',
+                params: { comparison: '>=', limit: 0 },
+                message: 'must be >= 0',
+              };
+              if (vErrors === null) {
+                vErrors = [err58];
+              } else {
+                vErrors.push(err58);
+              }
+              errors++;
+            }
+          } else {
+            const err59 = {
+              instancePath: instancePath + '/training/validationSize',
+              schemaPath: '#/properties/training/properties/validationSize/type',
+              keyword: 'type',
+              params: { type: 'number' },
+              message: 'must be number',
+            };
+            if (vErrors === null) {
+              vErrors = [err59];
+            } else {
+              vErrors.push(err59);
+            }
+            errors++;
+          }
+        }
       } else {
-        const err54 = {
+        const err60 = {
           instancePath: instancePath + '/training',
           schemaPath: '#/properties/training/type',
           keyword: 'type',
@@ -1001,54 +1121,54 @@ function validate10(
           message: 'must be object',
         };
         if (vErrors === null) {
-          vErrors = [err54];
+          vErrors = [err60];
         } else {
-          vErrors.push(err54);
+          vErrors.push(err60);
         }
         errors++;
       }
     }
     if (data.metrics !== undefined) {
-      let data22 = data.metrics;
-      if (data22 && typeof data22 == 'object' && !Array.isArray(data22)) {
-        for (const key0 in data22) {
-          let data23 = data22[key0];
-          if (typeof data23 == 'number' && isFinite(data23)) {
-            if (data23 < 0 || isNaN(data23)) {
-              const err55 = {
+      let data27 = data.metrics;
+      if (data27 && typeof data27 == 'object' && !Array.isArray(data27)) {
+        for (const key1 in data27) {
+          let data28 = data27[key1];
+          if (typeof data28 == 'number' && isFinite(data28)) {
+            if (data28 < 0 || isNaN(data28)) {
+              const err61 = {
                 instancePath:
-                  instancePath + '/metrics/' + key0.replace(/~/g, '~0').replace(/\//g, '~1'),
+                  instancePath + '/metrics/' + key1.replace(/~/g, '~0').replace(/\//g, '~1'),
                 schemaPath: '#/properties/metrics/additionalProperties/minimum',
                 keyword: 'minimum',
                 params: { comparison: '>=', limit: 0 },
                 message: 'must be >= 0',
               };
               if (vErrors === null) {
-                vErrors = [err55];
+                vErrors = [err61];
               } else {
-                vErrors.push(err55);
+                vErrors.push(err61);
               }
               errors++;
             }
           } else {
-            const err56 = {
+            const err62 = {
               instancePath:
-                instancePath + '/metrics/' + key0.replace(/~/g, '~0').replace(/\//g, '~1'),
+                instancePath + '/metrics/' + key1.replace(/~/g, '~0').replace(/\//g, '~1'),
               schemaPath: '#/properties/metrics/additionalProperties/type',
               keyword: 'type',
               params: { type: 'number' },
               message: 'must be number',
             };
             if (vErrors === null) {
-              vErrors = [err56];
+              vErrors = [err62];
             } else {
-              vErrors.push(err56);
+              vErrors.push(err62);
             }
             errors++;
           }
         }
       } else {
-        const err57 = {
+        const err63 = {
           instancePath: instancePath + '/metrics',
           schemaPath: '#/properties/metrics/type',
           keyword: 'type',
@@ -1056,18 +1176,18 @@ function validate10(
           message: 'must be object',
         };
         if (vErrors === null) {
-          vErrors = [err57];
+          vErrors = [err63];
         } else {
-          vErrors.push(err57);
+          vErrors.push(err63);
         }
         errors++;
       }
     }
     if (data.files !== undefined) {
-      let data24 = data.files;
-      if (data24 && typeof data24 == 'object' && !Array.isArray(data24)) {
-        if (data24['tokenizer.json'] === undefined) {
-          const err58 = {
+      let data29 = data.files;
+      if (data29 && typeof data29 == 'object' && !Array.isArray(data29)) {
+        if (data29['tokenizer.json'] === undefined) {
+          const err64 = {
             instancePath: instancePath + '/files',
             schemaPath: '#/properties/files/required',
             keyword: 'required',
@@ -1075,14 +1195,14 @@ function validate10(
             message: "must have required property '" + 'tokenizer.json' + "'",
           };
           if (vErrors === null) {
-            vErrors = [err58];
+            vErrors = [err64];
           } else {
-            vErrors.push(err58);
+            vErrors.push(err64);
           }
           errors++;
         }
-        if (data24['model.json'] === undefined) {
-          const err59 = {
+        if (data29['model.json'] === undefined) {
+          const err65 = {
             instancePath: instancePath + '/files',
             schemaPath: '#/properties/files/required',
             keyword: 'required',
@@ -1090,14 +1210,14 @@ function validate10(
             message: "must have required property '" + 'model.json' + "'",
           };
           if (vErrors === null) {
-            vErrors = [err59];
+            vErrors = [err65];
           } else {
-            vErrors.push(err59);
+            vErrors.push(err65);
           }
           errors++;
         }
-        if (data24['weights.bin'] === undefined) {
-          const err60 = {
+        if (data29['weights.bin'] === undefined) {
+          const err66 = {
             instancePath: instancePath + '/files',
             schemaPath: '#/properties/files/required',
             keyword: 'required',
@@ -1105,57 +1225,57 @@ function validate10(
             message: "must have required property '" + 'weights.bin' + "'",
           };
           if (vErrors === null) {
-            vErrors = [err60];
+            vErrors = [err66];
           } else {
-            vErrors.push(err60);
+            vErrors.push(err66);
           }
           errors++;
         }
-        for (const key1 in data24) {
-          if (!(key1 === 'tokenizer.json' || key1 === 'model.json' || key1 === 'weights.bin')) {
-            let data25 = data24[key1];
-            if (data25 && typeof data25 == 'object' && !Array.isArray(data25)) {
-              if (data25.sha256 === undefined) {
-                const err61 = {
+        for (const key2 in data29) {
+          if (!(key2 === 'tokenizer.json' || key2 === 'model.json' || key2 === 'weights.bin')) {
+            let data30 = data29[key2];
+            if (data30 && typeof data30 == 'object' && !Array.isArray(data30)) {
+              if (data30.sha256 === undefined) {
+                const err67 = {
                   instancePath:
-                    instancePath + '/files/' + key1.replace(/~/g, '~0').replace(/\//g, '~1'),
+                    instancePath + '/files/' + key2.replace(/~/g, '~0').replace(/\//g, '~1'),
                   schemaPath: '#/properties/files/additionalProperties/required',
                   keyword: 'required',
                   params: { missingProperty: 'sha256' },
                   message: "must have required property '" + 'sha256' + "'",
                 };
                 if (vErrors === null) {
-                  vErrors = [err61];
+                  vErrors = [err67];
                 } else {
-                  vErrors.push(err61);
+                  vErrors.push(err67);
                 }
                 errors++;
               }
-              if (data25.bytes === undefined) {
-                const err62 = {
+              if (data30.bytes === undefined) {
+                const err68 = {
                   instancePath:
-                    instancePath + '/files/' + key1.replace(/~/g, '~0').replace(/\//g, '~1'),
+                    instancePath + '/files/' + key2.replace(/~/g, '~0').replace(/\//g, '~1'),
                   schemaPath: '#/properties/files/additionalProperties/required',
                   keyword: 'required',
                   params: { missingProperty: 'bytes' },
                   message: "must have required property '" + 'bytes' + "'",
                 };
                 if (vErrors === null) {
-                  vErrors = [err62];
+                  vErrors = [err68];
                 } else {
-                  vErrors.push(err62);
+                  vErrors.push(err68);
                 }
                 errors++;
               }
-              if (data25.sha256 !== undefined) {
-                let data26 = data25.sha256;
-                if (typeof data26 === 'string') {
-                  if (!pattern0.test(data26)) {
-                    const err63 = {
+              if (data30.sha256 !== undefined) {
+                let data31 = data30.sha256;
+                if (typeof data31 === 'string') {
+                  if (!pattern0.test(data31)) {
+                    const err69 = {
                       instancePath:
                         instancePath +
                         '/files/' +
-                        key1.replace(/~/g, '~0').replace(/\//g, '~1') +
+                        key2.replace(/~/g, '~0').replace(/\//g, '~1') +
                         '/sha256',
                       schemaPath:
                         '#/properties/files/additionalProperties/properties/sha256/pattern',
@@ -1164,137 +1284,23 @@ function validate10(
                       message: 'must match pattern "' + '^[0-9a-f]{64}$' + '"',
                     };
                     if (vErrors === null) {
-                      vErrors = [err63];
+                      vErrors = [err69];
                     } else {
-                      vErrors.push(err63);
+                      vErrors.push(err69);
                     }
                     errors++;
                   }
                 } else {
-                  const err64 = {
+                  const err70 = {
                     instancePath:
                       instancePath +
                       '/files/' +
-                      key1.replace(/~/g, '~0').replace(/\//g, '~1') +
+                      key2.replace(/~/g, '~0').replace(/\//g, '~1') +
                       '/sha256',
                     schemaPath: '#/properties/files/additionalProperties/properties/sha256/type',
                     keyword: 'type',
                     params: { type: 'string' },
                     message: 'must be string',
-                  };
-                  if (vErrors === null) {
-                    vErrors = [err64];
-                  } else {
-                    vErrors.push(err64);
-                  }
-                  errors++;
-                }
-              }
-              if (data25.bytes !== undefined) {
-                let data27 = data25.bytes;
-                if (typeof data27 == 'number' && isFinite(data27)) {
-                  if (data27 < 0 || isNaN(data27)) {
-                    const err65 = {
-                      instancePath:
-                        instancePath +
-                        '/files/' +
-                        key1.replace(/~/g, '~0').replace(/\//g, '~1') +
-                        '/bytes',
-                      schemaPath:
-                        '#/properties/files/additionalProperties/properties/bytes/minimum',
-                      keyword: 'minimum',
-                      params: { comparison: '>=', limit: 0 },
-                      message: 'must be >= 0',
-                    };
-                    if (vErrors === null) {
-                      vErrors = [err65];
-                    } else {
-                      vErrors.push(err65);
-                    }
-                    errors++;
-                  }
-                } else {
-                  const err66 = {
-                    instancePath:
-                      instancePath +
-                      '/files/' +
-                      key1.replace(/~/g, '~0').replace(/\//g, '~1') +
-                      '/bytes',
-                    schemaPath: '#/properties/files/additionalProperties/properties/bytes/type',
-                    keyword: 'type',
-                    params: { type: 'number' },
-                    message: 'must be number',
-                  };
-                  if (vErrors === null) {
-                    vErrors = [err66];
-                  } else {
-                    vErrors.push(err66);
-                  }
-                  errors++;
-                }
-              }
-            } else {
-              const err67 = {
-                instancePath:
-                  instancePath + '/files/' + key1.replace(/~/g, '~0').replace(/\//g, '~1'),
-                schemaPath: '#/properties/files/additionalProperties/type',
-                keyword: 'type',
-                params: { type: 'object' },
-                message: 'must be object',
-              };
-              if (vErrors === null) {
-                vErrors = [err67];
-              } else {
-                vErrors.push(err67);
-              }
-              errors++;
-            }
-          }
-        }
-        if (data24['tokenizer.json'] !== undefined) {
-          let data28 = data24['tokenizer.json'];
-          if (data28 && typeof data28 == 'object' && !Array.isArray(data28)) {
-            if (data28.sha256 === undefined) {
-              const err68 = {
-                instancePath: instancePath + '/files/tokenizer.json',
-                schemaPath: '#/properties/files/properties/tokenizer.json/required',
-                keyword: 'required',
-                params: { missingProperty: 'sha256' },
-                message: "must have required property '" + 'sha256' + "'",
-              };
-              if (vErrors === null) {
-                vErrors = [err68];
-              } else {
-                vErrors.push(err68);
-              }
-              errors++;
-            }
-            if (data28.bytes === undefined) {
-              const err69 = {
-                instancePath: instancePath + '/files/tokenizer.json',
-                schemaPath: '#/properties/files/properties/tokenizer.json/required',
-                keyword: 'required',
-                params: { missingProperty: 'bytes' },
-                message: "must have required property '" + 'bytes' + "'",
-              };
-              if (vErrors === null) {
-                vErrors = [err69];
-              } else {
-                vErrors.push(err69);
-              }
-              errors++;
-            }
-            if (data28.sha256 !== undefined) {
-              let data29 = data28.sha256;
-              if (typeof data29 === 'string') {
-                if (!pattern0.test(data29)) {
-                  const err70 = {
-                    instancePath: instancePath + '/files/tokenizer.json/sha256',
-                    schemaPath:
-                      '#/properties/files/properties/tokenizer.json/properties/sha256/pattern',
-                    keyword: 'pattern',
-                    params: { pattern: '^[0-9a-f]{64}$' },
-                    message: 'must match pattern "' + '^[0-9a-f]{64}$' + '"',
                   };
                   if (vErrors === null) {
                     vErrors = [err70];
@@ -1303,33 +1309,41 @@ function validate10(
                   }
                   errors++;
                 }
-              } else {
-                const err71 = {
-                  instancePath: instancePath + '/files/tokenizer.json/sha256',
-                  schemaPath: '#/properties/files/properties/tokenizer.json/properties/sha256/type',
-                  keyword: 'type',
-                  params: { type: 'string' },
-                  message: 'must be string',
-                };
-                if (vErrors === null) {
-                  vErrors = [err71];
-                } else {
-                  vErrors.push(err71);
-                }
-                errors++;
               }
-            }
-            if (data28.bytes !== undefined) {
-              let data30 = data28.bytes;
-              if (typeof data30 == 'number' && isFinite(data30)) {
-                if (data30 < 0 || isNaN(data30)) {
+              if (data30.bytes !== undefined) {
+                let data32 = data30.bytes;
+                if (typeof data32 == 'number' && isFinite(data32)) {
+                  if (data32 < 0 || isNaN(data32)) {
+                    const err71 = {
+                      instancePath:
+                        instancePath +
+                        '/files/' +
+                        key2.replace(/~/g, '~0').replace(/\//g, '~1') +
+                        '/bytes',
+                      schemaPath:
+                        '#/properties/files/additionalProperties/properties/bytes/minimum',
+                      keyword: 'minimum',
+                      params: { comparison: '>=', limit: 0 },
+                      message: 'must be >= 0',
+                    };
+                    if (vErrors === null) {
+                      vErrors = [err71];
+                    } else {
+                      vErrors.push(err71);
+                    }
+                    errors++;
+                  }
+                } else {
                   const err72 = {
-                    instancePath: instancePath + '/files/tokenizer.json/bytes',
-                    schemaPath:
-                      '#/properties/files/properties/tokenizer.json/properties/bytes/minimum',
-                    keyword: 'minimum',
-                    params: { comparison: '>=', limit: 0 },
-                    message: 'must be >= 0',
+                    instancePath:
+                      instancePath +
+                      '/files/' +
+                      key2.replace(/~/g, '~0').replace(/\//g, '~1') +
+                      '/bytes',
+                    schemaPath: '#/properties/files/additionalProperties/properties/bytes/type',
+                    keyword: 'type',
+                    params: { type: 'number' },
+                    message: 'must be number',
                   };
                   if (vErrors === null) {
                     vErrors = [err72];
@@ -1338,48 +1352,50 @@ function validate10(
                   }
                   errors++;
                 }
-              } else {
-                const err73 = {
-                  instancePath: instancePath + '/files/tokenizer.json/bytes',
-                  schemaPath: '#/properties/files/properties/tokenizer.json/properties/bytes/type',
-                  keyword: 'type',
-                  params: { type: 'number' },
-                  message: 'must be number',
-                };
-                if (vErrors === null) {
-                  vErrors = [err73];
-                } else {
-                  vErrors.push(err73);
-                }
-                errors++;
               }
-            }
-          } else {
-            const err74 = {
-              instancePath: instancePath + '/files/tokenizer.json',
-              schemaPath: '#/properties/files/properties/tokenizer.json/type',
-              keyword: 'type',
-              params: { type: 'object' },
-              message: 'must be object',
-            };
-            if (vErrors === null) {
-              vErrors = [err74];
             } else {
-              vErrors.push(err74);
+              const err73 = {
+                instancePath:
+                  instancePath + '/files/' + key2.replace(/~/g, '~0').replace(/\//g, '~1'),
+                schemaPath: '#/properties/files/additionalProperties/type',
+                keyword: 'type',
+                params: { type: 'object' },
+                message: 'must be object',
+              };
+              if (vErrors === null) {
+                vErrors = [err73];
+              } else {
+                vErrors.push(err73);
+              }
+              errors++;
             }
-            errors++;
           }
         }
-        if (data24['model.json'] !== undefined) {
-          let data31 = data24['model.json'];
-          if (data31 && typeof data31 == 'object' && !Array.isArray(data31)) {
-            if (data31.sha256 === undefined) {
-              const err75 = {
-                instancePath: instancePath + '/files/model.json',
-                schemaPath: '#/properties/files/properties/model.json/required',
+        if (data29['tokenizer.json'] !== undefined) {
+          let data33 = data29['tokenizer.json'];
+          if (data33 && typeof data33 == 'object' && !Array.isArray(data33)) {
+            if (data33.sha256 === undefined) {
+              const err74 = {
+                instancePath: instancePath + '/files/tokenizer.json',
+                schemaPath: '#/properties/files/properties/tokenizer.json/required',
                 keyword: 'required',
                 params: { missingProperty: 'sha256' },
                 message: "must have required property '" + 'sha256' + "'",
+              };
+              if (vErrors === null) {
+                vErrors = [err74];
+              } else {
+                vErrors.push(err74);
+              }
+              errors++;
+            }
+            if (data33.bytes === undefined) {
+              const err75 = {
+                instancePath: instancePath + '/files/tokenizer.json',
+                schemaPath: '#/properties/files/properties/tokenizer.json/required',
+                keyword: 'required',
+                params: { missingProperty: 'bytes' },
+                message: "must have required property '" + 'bytes' + "'",
               };
               if (vErrors === null) {
                 vErrors = [err75];
@@ -1388,116 +1404,117 @@ function validate10(
               }
               errors++;
             }
-            if (data31.bytes === undefined) {
-              const err76 = {
-                instancePath: instancePath + '/files/model.json',
-                schemaPath: '#/properties/files/properties/model.json/required',
-                keyword: 'required',
-                params: { missingProperty: 'bytes' },
-                message: "must have required property '" + 'bytes' + "'",
-              };
-              if (vErrors === null) {
-                vErrors = [err76];
-              } else {
-                vErrors.push(err76);
-              }
-              errors++;
-            }
-            if (data31.sha256 !== undefined) {
-              let data32 = data31.sha256;
-              if (typeof data32 === 'string') {
-                if (!pattern0.test(data32)) {
-                  const err77 = {
-                    instancePath: instancePath + '/files/model.json/sha256',
+            if (data33.sha256 !== undefined) {
+              let data34 = data33.sha256;
+              if (typeof data34 === 'string') {
+                if (!pattern0.test(data34)) {
+                  const err76 = {
+                    instancePath: instancePath + '/files/tokenizer.json/sha256',
                     schemaPath:
-                      '#/properties/files/properties/model.json/properties/sha256/pattern',
+                      '#/properties/files/properties/tokenizer.json/properties/sha256/pattern',
                     keyword: 'pattern',
                     params: { pattern: '^[0-9a-f]{64}$' },
                     message: 'must match pattern "' + '^[0-9a-f]{64}$' + '"',
                   };
                   if (vErrors === null) {
-                    vErrors = [err77];
+                    vErrors = [err76];
                   } else {
-                    vErrors.push(err77);
+                    vErrors.push(err76);
                   }
                   errors++;
                 }
               } else {
-                const err78 = {
-                  instancePath: instancePath + '/files/model.json/sha256',
-                  schemaPath: '#/properties/files/properties/model.json/properties/sha256/type',
+                const err77 = {
+                  instancePath: instancePath + '/files/tokenizer.json/sha256',
+                  schemaPath: '#/properties/files/properties/tokenizer.json/properties/sha256/type',
                   keyword: 'type',
                   params: { type: 'string' },
                   message: 'must be string',
                 };
                 if (vErrors === null) {
-                  vErrors = [err78];
+                  vErrors = [err77];
                 } else {
-                  vErrors.push(err78);
+                  vErrors.push(err77);
                 }
                 errors++;
               }
             }
-            if (data31.bytes !== undefined) {
-              let data33 = data31.bytes;
-              if (typeof data33 == 'number' && isFinite(data33)) {
-                if (data33 < 0 || isNaN(data33)) {
-                  const err79 = {
-                    instancePath: instancePath + '/files/model.json/bytes',
-                    schemaPath: '#/properties/files/properties/model.json/properties/bytes/minimum',
+            if (data33.bytes !== undefined) {
+              let data35 = data33.bytes;
+              if (typeof data35 == 'number' && isFinite(data35)) {
+                if (data35 < 0 || isNaN(data35)) {
+                  const err78 = {
+                    instancePath: instancePath + '/files/tokenizer.json/bytes',
+                    schemaPath:
+                      '#/properties/files/properties/tokenizer.json/properties/bytes/minimum',
                     keyword: 'minimum',
                     params: { comparison: '>=', limit: 0 },
                     message: 'must be >= 0',
                   };
                   if (vErrors === null) {
-                    vErrors = [err79];
+                    vErrors = [err78];
                   } else {
-                    vErrors.push(err79);
+                    vErrors.push(err78);
                   }
                   errors++;
                 }
               } else {
-                const err80 = {
-                  instancePath: instancePath + '/files/model.json/bytes',
-                  schemaPath: '#/properties/files/properties/model.json/properties/bytes/type',
+                const err79 = {
+                  instancePath: instancePath + '/files/tokenizer.json/bytes',
+                  schemaPath: '#/properties/files/properties/tokenizer.json/properties/bytes/type',
                   keyword: 'type',
                   params: { type: 'number' },
                   message: 'must be number',
                 };
                 if (vErrors === null) {
-                  vErrors = [err80];
+                  vErrors = [err79];
                 } else {
-                  vErrors.push(err80);
+                  vErrors.push(err79);
                 }
                 errors++;
               }
             }
           } else {
-            const err81 = {
-              instancePath: instancePath + '/files/model.json',
-              schemaPath: '#/properties/files/properties/model.json/type',
+            const err80 = {
+              instancePath: instancePath + '/files/tokenizer.json',
+              schemaPath: '#/properties/files/properties/tokenizer.json/type',
               keyword: 'type',
               params: { type: 'object' },
               message: 'must be object',
             };
             if (vErrors === null) {
-              vErrors = [err81];
+              vErrors = [err80];
             } else {
-              vErrors.push(err81);
+              vErrors.push(err80);
             }
             errors++;
           }
         }
-        if (data24['weights.bin'] !== undefined) {
-          let data34 = data24['weights.bin'];
-          if (data34 && typeof data34 == 'object' && !Array.isArray(data34)) {
-            if (data34.sha256 === undefined) {
-              const err82 = {
-                instancePath: instancePath + '/files/weights.bin',
-                schemaPath: '#/properties/files/properties/weights.bin/required',
+        if (data29['model.json'] !== undefined) {
+          let data36 = data29['model.json'];
+          if (data36 && typeof data36 == 'object' && !Array.isArray(data36)) {
+            if (data36.sha256 === undefined) {
+              const err81 = {
+                instancePath: instancePath + '/files/model.json',
+                schemaPath: '#/properties/files/properties/model.json/required',
                 keyword: 'required',
                 params: { missingProperty: 'sha256' },
                 message: "must have required property '" + 'sha256' + "'",
+              };
+              if (vErrors === null) {
+                vErrors = [err81];
+              } else {
+                vErrors.push(err81);
+              }
+              errors++;
+            }
+            if (data36.bytes === undefined) {
+              const err82 = {
+                instancePath: instancePath + '/files/model.json',
+                schemaPath: '#/properties/files/properties/model.json/required',
+                keyword: 'required',
+                params: { missingProperty: 'bytes' },
+                message: "must have required property '" + 'bytes' + "'",
               };
               if (vErrors === null) {
                 vErrors = [err82];
@@ -1506,8 +1523,111 @@ function validate10(
               }
               errors++;
             }
-            if (data34.bytes === undefined) {
-              const err83 = {
+            if (data36.sha256 !== undefined) {
+              let data37 = data36.sha256;
+              if (typeof data37 === 'string') {
+                if (!pattern0.test(data37)) {
+                  const err83 = {
+                    instancePath: instancePath + '/files/model.json/sha256',
+                    schemaPath:
+                      '#/properties/files/properties/model.json/properties/sha256/pattern',
+                    keyword: 'pattern',
+                    params: { pattern: '^[0-9a-f]{64}$' },
+                    message: 'must match pattern "' + '^[0-9a-f]{64}$' + '"',
+                  };
+                  if (vErrors === null) {
+                    vErrors = [err83];
+                  } else {
+                    vErrors.push(err83);
+                  }
+                  errors++;
+                }
+              } else {
+                const err84 = {
+                  instancePath: instancePath + '/files/model.json/sha256',
+                  schemaPath: '#/properties/files/properties/model.json/properties/sha256/type',
+                  keyword: 'type',
+                  params: { type: 'string' },
+                  message: 'must be string',
+                };
+                if (vErrors === null) {
+                  vErrors = [err84];
+                } else {
+                  vErrors.push(err84);
+                }
+                errors++;
+              }
+            }
+            if (data36.bytes !== undefined) {
+              let data38 = data36.bytes;
+              if (typeof data38 == 'number' && isFinite(data38)) {
+                if (data38 < 0 || isNaN(data38)) {
+                  const err85 = {
+                    instancePath: instancePath + '/files/model.json/bytes',
+                    schemaPath: '#/properties/files/properties/model.json/properties/bytes/minimum',
+                    keyword: 'minimum',
+                    params: { comparison: '>=', limit: 0 },
+                    message: 'must be >= 0',
+                  };
+                  if (vErrors === null) {
+                    vErrors = [err85];
+                  } else {
+                    vErrors.push(err85);
+                  }
+                  errors++;
+                }
+              } else {
+                const err86 = {
+                  instancePath: instancePath + '/files/model.json/bytes',
+                  schemaPath: '#/properties/files/properties/model.json/properties/bytes/type',
+                  keyword: 'type',
+                  params: { type: 'number' },
+                  message: 'must be number',
+                };
+                if (vErrors === null) {
+                  vErrors = [err86];
+                } else {
+                  vErrors.push(err86);
+                }
+                errors++;
+              }
+            }
+          } else {
+            const err87 = {
+              instancePath: instancePath + '/files/model.json',
+              schemaPath: '#/properties/files/properties/model.json/type',
+              keyword: 'type',
+              params: { type: 'object' },
+              message: 'must be object',
+            };
+            if (vErrors === null) {
+              vErrors = [err87];
+            } else {
+              vErrors.push(err87);
+            }
+            errors++;
+          }
+        }
+        if (data29['weights.bin'] !== undefined) {
+          let data39 = data29['weights.bin'];
+          if (data39 && typeof data39 == 'object' && !Array.isArray(data39)) {
+            if (data39.sha256 === undefined) {
+              const err88 = {
+                instancePath: instancePath + '/files/weights.bin',
+                schemaPath: '#/properties/files/properties/weights.bin/required',
+                keyword: 'required',
+                params: { missingProperty: 'sha256' },
+                message: "must have required property '" + 'sha256' + "'",
+              };
+              if (vErrors === null) {
+                vErrors = [err88];
+              } else {
+                vErrors.push(err88);
+              }
+              errors++;
+            }
+            if (data39.bytes === undefined) {
+              const err89 = {
                 instancePath: instancePath + '/files/weights.bin',
                 schemaPath: '#/properties/files/properties/weights.bin/required',
                 keyword: 'required',
@@ -1515,17 +1635,17 @@ function validate10(
                 message: "must have required property '" + 'bytes' + "'",
               };
               if (vErrors === null) {
-                vErrors = [err83];
+                vErrors = [err89];
               } else {
-                vErrors.push(err83);
+                vErrors.push(err89);
               }
               errors++;
             }
-            if (data34.sha256 !== undefined) {
-              let data35 = data34.sha256;
-              if (typeof data35 === 'string') {
-                if (!pattern0.test(data35)) {
-                  const err84 = {
+            if (data39.sha256 !== undefined) {
+              let data40 = data39.sha256;
+              if (typeof data40 === 'string') {
+                if (!pattern0.test(data40)) {
+                  const err90 = {
                     instancePath: instancePath + '/files/weights.bin/sha256',
                     schemaPath:
                       '#/properties/files/properties/weights.bin/properties/sha256/pattern',
@@ -1534,14 +1654,14 @@ function validate10(
                     message: 'must match pattern "' + '^[0-9a-f]{64}$' + '"',
                   };
                   if (vErrors === null) {
-                    vErrors = [err84];
+                    vErrors = [err90];
                   } else {
-                    vErrors.push(err84);
+                    vErrors.push(err90);
                   }
                   errors++;
                 }
               } else {
-                const err85 = {
+                const err91 = {
                   instancePath: instancePath + '/files/weights.bin/sha256',
                   schemaPath: '#/properties/files/properties/weights.bin/properties/sha256/type',
                   keyword: 'type',
@@ -1549,18 +1669,18 @@ function validate10(
                   message: 'must be string',
                 };
                 if (vErrors === null) {
-                  vErrors = [err85];
+                  vErrors = [err91];
                 } else {
-                  vErrors.push(err85);
+                  vErrors.push(err91);
                 }
                 errors++;
               }
             }
-            if (data34.bytes !== undefined) {
-              let data36 = data34.bytes;
-              if (typeof data36 == 'number' && isFinite(data36)) {
-                if (data36 < 0 || isNaN(data36)) {
-                  const err86 = {
+            if (data39.bytes !== undefined) {
+              let data41 = data39.bytes;
+              if (typeof data41 == 'number' && isFinite(data41)) {
+                if (data41 < 0 || isNaN(data41)) {
+                  const err92 = {
                     instancePath: instancePath + '/files/weights.bin/bytes',
                     schemaPath:
                       '#/properties/files/properties/weights.bin/properties/bytes/minimum',
@@ -1569,14 +1689,14 @@ function validate10(
                     message: 'must be >= 0',
                   };
                   if (vErrors === null) {
-                    vErrors = [err86];
+                    vErrors = [err92];
                   } else {
-                    vErrors.push(err86);
+                    vErrors.push(err92);
                   }
                   errors++;
                 }
               } else {
-                const err87 = {
+                const err93 = {
                   instancePath: instancePath + '/files/weights.bin/bytes',
                   schemaPath: '#/properties/files/properties/weights.bin/properties/bytes/type',
                   keyword: 'type',
@@ -1584,15 +1704,15 @@ function validate10(
                   message: 'must be number',
                 };
                 if (vErrors === null) {
-                  vErrors = [err87];
+                  vErrors = [err93];
                 } else {
-                  vErrors.push(err87);
+                  vErrors.push(err93);
                 }
                 errors++;
               }
             }
           } else {
-            const err88 = {
+            const err94 = {
               instancePath: instancePath + '/files/weights.bin',
               schemaPath: '#/properties/files/properties/weights.bin/type',
               keyword: 'type',
@@ -1600,15 +1720,15 @@ function validate10(
               message: 'must be object',
             };
             if (vErrors === null) {
-              vErrors = [err88];
+              vErrors = [err94];
             } else {
-              vErrors.push(err88);
+              vErrors.push(err94);
             }
             errors++;
           }
         }
       } else {
-        const err89 = {
+        const err95 = {
           instancePath: instancePath + '/files',
           schemaPath: '#/properties/files/type',
           keyword: 'type',
@@ -1616,15 +1736,15 @@ function validate10(
           message: 'must be object',
         };
         if (vErrors === null) {
-          vErrors = [err89];
+          vErrors = [err95];
         } else {
-          vErrors.push(err89);
+          vErrors.push(err95);
         }
         errors++;
       }
     }
   } else {
-    const err90 = {
+    const err96 = {
       instancePath,
       schemaPath: '#/type',
       keyword: 'type',
@@ -1632,9 +1752,9 @@ function validate10(
       message: 'must be object',
     };
     if (vErrors === null) {
-      vErrors = [err90];
+      vErrors = [err96];
     } else {
-      vErrors.push(err90);
+      vErrors.push(err96);
     }
     errors++;
   }

@@ -1,3 +1,4 @@
+import type { CleanTextOptions } from '@seqpipe/text';
 import { SeqpipeError, describeValue, type Issue } from '@seqpipe/errors';
 import { validate as generatedValidate } from './manifest-validator.generated.js';
 
@@ -23,6 +24,8 @@ export interface ArtifactManifest {
     readonly maxLen: number;
     readonly padding: 'pre' | 'post';
     readonly truncating: 'pre' | 'post';
+    /** The pipeline's `data.clean`: applied to every text before tokenizing, as in training. */
+    readonly clean?: CleanTextOptions;
   };
   /** Class names in output index order. */
   readonly labels: readonly string[];

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
-import { padSequences, type Tokenizer } from '@seqpipe/text';
+import { cleanText, padSequences, type Tokenizer } from '@seqpipe/text';
 import { SeqpipeError } from '@seqpipe/errors';
 import type { ArtifactManifest } from './manifest.js';
 
@@ -22,10 +22,11 @@ export class TextClassifier {
     readonly model: LayersModel,
   ) {}
 
-  /** Token ids exactly as the model saw them in training: tokenize, then pad/truncate. */
+  /** Token ids exactly as the model saw them in training: clean (`data.clean`), tokenize, pad/truncate. */
   encode(texts: readonly string[]): number[][] {
-    const { maxLen, padding, truncating } = this.manifest.preprocess;
-    return padSequences(this.tokenizer.textsToSequences([...texts]), {
+    const { maxLen, padding, truncating, clean } = this.manifest.preprocess;
+    const cleaned = clean === undefined ? texts : texts.map((t) => cleanText(t, clean));
+    return padSequences(this.tokenizer.textsToSequences([...cleaned]), {
       maxLen,
       padding,
       truncating,

@@ -201,6 +201,7 @@ export async function trainPipeline(
           maxLen: pipeline.preprocess.maxLen,
           padding: pipeline.preprocess.padding,
           truncating: pipeline.preprocess.truncating,
+          ...(pipeline.data.clean !== undefined ? { clean: pipeline.data.clean } : {}),
         },
         labels: data.labels,
         threshold: pipeline.evaluate.threshold,
