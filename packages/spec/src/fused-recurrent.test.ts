@@ -89,28 +89,33 @@ describe('fuseRecurrent', () => {
   );
 
   it.each([
-    ['gru', 'GRU'],
-    ['simpleRnn', 'SimpleRNN'],
-  ] as const)('trains %s like tfjs-layers and serializes as %s', async (cell, className) => {
-    const ref = await trainOnce('cpu', false, cell);
-    const before = tf.memory().numTensors;
-    const messages: string[] = [];
-    setFusedRecurrentLog((message) => messages.push(message));
-    const got = await trainOnce('wasm', false, cell);
-    expect(messages).toEqual([]);
-    expect(tf.memory().numTensors).toBe(before);
-    expect(got).toHaveLength(ref.length);
-    for (let i = 0; i < ref.length; i++) expect(Math.abs(got[i]! - ref[i]!)).toBeLessThan(1e-4);
-    const m = model(false, false, cell);
-    expect(JSON.stringify(m.toJSON(null, false))).toContain(`"class_name":"${className}"`);
-    // The fused kernel computes tanh inside WASM: no tfjs Tanh kernel runs.
-    const x = ids();
-    const profile = await tf.profile(() => m.predict(x) as tf.Tensor);
-    expect(profile.kernelNames).not.toContain('Tanh');
-    tf.dispose(profile.result);
-    x.dispose();
-    m.dispose();
-  });
+    ['gru', 'GRU', false],
+    ['simpleRnn', 'SimpleRNN', false],
+    ['gru', 'GRU', true],
+    ['simpleRnn', 'SimpleRNN', true],
+  ] as const)(
+    'trains %s like tfjs-layers and serializes as %s (bidirectional: %s)',
+    async (cell, className, bi) => {
+      const ref = await trainOnce('cpu', bi, cell);
+      const before = tf.memory().numTensors;
+      const messages: string[] = [];
+      setFusedRecurrentLog((message) => messages.push(message));
+      const got = await trainOnce('wasm', bi, cell);
+      expect(messages).toEqual([]);
+      expect(tf.memory().numTensors).toBe(before);
+      expect(got).toHaveLength(ref.length);
+      for (let i = 0; i < ref.length; i++) expect(Math.abs(got[i]! - ref[i]!)).toBeLessThan(1e-4);
+      const m = model(false, bi, cell);
+      expect(JSON.stringify(m.toJSON(null, false))).toContain(`"class_name":"${className}"`);
+      // The fused kernel computes tanh inside WASM: no tfjs Tanh kernel runs.
+      const x = ids();
+      const profile = await tf.profile(() => m.predict(x) as tf.Tensor);
+      expect(profile.kernelNames).not.toContain('Tanh');
+      tf.dispose(profile.result);
+      x.dispose();
+      m.dispose();
+    },
+  );
 
   it('falls back for a SimpleRNN with a non-tanh activation, saying why', async () => {
     const messages: string[] = [];
