@@ -77,6 +77,8 @@ export function setDropoutSteps(
 ): void {
   const found = modelCounters(model);
   if (found.length !== steps.length)
-    throw new Error(`the model has ${found.length} dropout streams, the checkpoint ${steps.length}`);
+    throw new Error(
+      `the model has ${found.length} dropout streams, the checkpoint ${steps.length}`,
+    );
   found.forEach((c, i) => (c.step = steps[i] ?? 0));
 }
