@@ -89,6 +89,10 @@ figure.chart svg { display: block; margin: 0 auto; }
 .graph .node .bar { height: 6px; background: #ddf4ff; border-radius: 3px; margin-top: 6px; overflow: hidden; }
 .graph .node .bar span { display: block; height: 100%; background: var(--accent); }
 .graph .arrow { align-self: center; color: var(--muted); padding: 0 6px; font-size: 18px; }
+del.diff { background: #ffebe9; color: #82071e; text-decoration: line-through; text-decoration-thickness: 2px; }
+ins.diff { background: #dafbe1; color: #116329; text-decoration: underline; text-decoration-thickness: 2px; text-underline-offset: 2px; }
+table.diff-table td { font-family: ui-monospace, SFMono-Regular, "DejaVu Sans Mono", Menlo, monospace; font-size: 13px; }
+table.diff-table td:nth-child(-n+3) { white-space: pre-wrap; overflow-wrap: anywhere; }
 .notice { background: #fff8c5; border: 1px solid #d4a72c66; border-radius: 8px; padding: 8px 12px; }
 footer { margin-top: 40px; color: var(--muted); font-size: 13px; }
 @media (max-width: 640px) { .charts { grid-template-columns: 1fr; } main { padding: 12px; } }

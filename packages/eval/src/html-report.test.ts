@@ -79,12 +79,12 @@ describe('renderHtmlReport', () => {
       'confusion-validation',
       'confusion-test',
     ]);
-    const seq2seq = reportInputFixture();
-    seq2seq.pipeline.task = 'seq2seq';
-    const other = await renderHtmlReport(seq2seq, { render });
-    expect(other).toContain('No task-specific analysis for task “seq2seq” yet.');
-    expect(renderMarkdownReport(seq2seq)).toContain(
-      'No task-specific analysis for task "seq2seq" yet.',
+    const tagging = reportInputFixture();
+    tagging.pipeline.task = 'tagging';
+    const other = await renderHtmlReport(tagging, { render });
+    expect(other).toContain('No task-specific analysis for task “tagging” yet.');
+    expect(renderMarkdownReport(tagging)).toContain(
+      'No task-specific analysis for task "tagging" yet.',
     );
   });
 

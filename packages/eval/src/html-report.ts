@@ -5,6 +5,7 @@ import { chartFigure, escapeHtml, htmlPage, htmlTable } from './html-page.js';
 import { epochsRun, learningCurveCharts } from './learning-curve-charts.js';
 import type { ReportInput } from './report-input.js';
 import { renderChartSvg } from './render-chart.js';
+import { seq2seqCards, seq2seqMetricsHtml } from './seq2seq-section.js';
 import type { ChartRenderer } from './task-report-section.js';
 import { taskReportSections } from './task-report-sections.js';
 
@@ -58,6 +59,7 @@ function headerHtml(input: ReportInput): string {
     cards.push([fixed4(split.f1), `${splitName} F1${split.average === 'macro' ? ' (macro)' : ''}`]);
   }
   if (analysis?.rocAuc !== undefined) cards.push([fixed4(analysis.rocAuc), `${splitName} ROC AUC`]);
+  if (input.seq2seq !== undefined) cards.push(...seq2seqCards(input.seq2seq));
   const best = bestEpoch(training.history);
   if (best !== undefined) cards.push([String(best), 'best epoch (validation loss)']);
   cards.push([`${training.seconds.toFixed(1)} s`, 'training time']);
@@ -155,6 +157,7 @@ function modelHtml({ model, data }: ReportInput): string {
 }
 
 function metricsHtml(input: ReportInput): string {
+  if (input.seq2seq !== undefined) return seq2seqMetricsHtml(input.seq2seq);
   const splits = classificationSplits(input).filter((s) => s.metrics !== undefined);
   if (splits.length === 0) return '<p>No validation or test split: nothing was scored.</p>';
   const first = splits[0]?.metrics;
@@ -190,9 +193,16 @@ async function learningCurvesHtml(input: ReportInput, render: ChartRenderer): Pr
   return `<div class="charts">${figures.join('\n')}</div>`;
 }
 
-function examplesHtml({ examples }: ReportInput): string {
+function examplesHtml({ examples, seq2seq }: ReportInput): string {
   if (examples.length === 0) {
     return '<p>No example texts (list some under <code>evaluate.examples</code> in the pipeline).</p>';
+  }
+  if (seq2seq !== undefined) {
+    return htmlTable(
+      ['Source', 'Prediction'],
+      examples.map((e) => [e.text, e.label]),
+      { className: 'texts' },
+    );
   }
   return htmlTable(
     ['Text', 'Prediction', 'Score'],

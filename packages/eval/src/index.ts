@@ -82,3 +82,16 @@ export { editDistance, corpusBleu, sequenceMetrics } from './sequence-metrics.js
 export type { SequenceMetrics } from './sequence-metrics.js';
 export { renderSeq2seqMarkdown } from './seq2seq-report.js';
 export type { Seq2seqEvaluation, TranslationSample } from './seq2seq-report.js';
+export type { Seq2seqRecord, Seq2seqReportData } from './report-input.js';
+export { alignCharacters, diffEdits } from './sequence-diff.js';
+export type { DiffOp, DiffSegment } from './sequence-diff.js';
+export { lengthBuckets, sourceLength } from './length-buckets.js';
+export type { LengthBucket, LengthRecord } from './length-buckets.js';
+export {
+  diffHtml,
+  diffMarkdown,
+  errorByLengthChart,
+  reportInputFromSeq2seqEvaluation,
+  seq2seqSection,
+} from './seq2seq-section.js';
+export { parseSeq2seqEvaluation } from './parse-seq2seq-evaluation.js';

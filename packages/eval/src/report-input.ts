@@ -1,4 +1,7 @@
 import type { ClassificationMetrics } from './classification-metrics.js';
+import type { LengthRecord } from './length-buckets.js';
+import type { TranslationSample } from './seq2seq-report.js';
+import type { SequenceMetrics } from './sequence-metrics.js';
 
 /**
  * Per-epoch training history: one value per epoch under Keras-style camelCase keys
@@ -93,4 +96,20 @@ export interface ReportInput {
   examples: ExamplePrediction[];
   /** Per-example scores (written by `seqpipe evaluate`); absent in older `metrics.json` files. */
   predictions?: PredictionSet | undefined;
+  /** Sequence metrics and held-out pairs of a seq2seq run (`task: "seq2seq"`). */
+  seq2seq?: Seq2seqReportData | undefined;
+}
+
+/** One held-out seq2seq pair: texts, token edits and reference tokens (target tokenizer). */
+export type Seq2seqRecord = LengthRecord;
+
+/** What the seq2seq section of the reports shows. */
+export interface Seq2seqReportData {
+  decode: { strategy: 'greedy' | 'beam'; beamWidth: number; maxLength: number };
+  splits: { validation?: SequenceMetrics | undefined; test?: SequenceMetrics | undefined };
+  /** Every held-out pair (absent in `metrics.json` files written before it was recorded). */
+  records?:
+    { validation?: Seq2seqRecord[] | undefined; test?: Seq2seqRecord[] | undefined } | undefined;
+  /** The first held-out pairs (test split first), for the sample table without `records`. */
+  samples: TranslationSample[];
 }

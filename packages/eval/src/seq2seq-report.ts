@@ -1,4 +1,6 @@
 import { escapeMarkdownCell, markdownTable } from './markdown-table.js';
+import type { LayerSummary, Seq2seqRecord } from './report-input.js';
+import { reportInputFromSeq2seqEvaluation, seq2seqAnalysisMarkdown } from './seq2seq-section.js';
 import type { SequenceMetrics } from './sequence-metrics.js';
 
 /** One row of the sample table. */
@@ -31,6 +33,31 @@ export interface Seq2seqEvaluation {
   readonly samples: readonly TranslationSample[];
   readonly examples: readonly TranslationSample[];
   readonly seconds: number;
+  /**
+   * Every held-out pair with its token edits, for the error-rate-by-length chart and the diff
+   * table. Optional (files written before it still parse); `schemaVersion` stays 1.
+   */
+  readonly records?:
+    | {
+        readonly validation?: readonly Seq2seqRecord[] | undefined;
+        readonly test?: readonly Seq2seqRecord[] | undefined;
+      }
+    | undefined;
+  /** Layers of the model and data sizes from the artifact's training record (optional). */
+  readonly model?:
+    { readonly layers: readonly LayerSummary[]; readonly totalParams: number } | undefined;
+  readonly data?:
+    | {
+        readonly validation: number;
+        readonly test: number;
+        readonly inputVocabularySize: number;
+        readonly targetVocabularySize: number;
+        readonly inputLength: number;
+        readonly targetLength: number;
+      }
+    | undefined;
+  /** Seed of the run (from the manifest). */
+  readonly seed?: number | undefined;
 }
 
 const pct = (value: number): string => `${(100 * value).toFixed(2)}%`;
@@ -87,7 +114,13 @@ export function renderSeq2seqMarkdown(evaluation: Seq2seqEvaluation): string {
           : [escapeMarkdownCell(s.source), escapeMarkdownCell(s.prediction)],
       ),
     );
-  if (evaluation.samples.length > 0) {
+  const hasRecords =
+    (evaluation.records?.validation?.length ?? 0) + (evaluation.records?.test?.length ?? 0) > 0;
+  const data = reportInputFromSeq2seqEvaluation(evaluation).seq2seq;
+  if (hasRecords && data !== undefined) {
+    // error rate by source length and the sample table with the differences marked
+    lines.push(...seq2seqAnalysisMarkdown(data));
+  } else if (evaluation.samples.length > 0) {
     lines.push('## Sample translations (held out)', '', ...table(evaluation.samples, true), '');
   }
   if (evaluation.examples.length > 0) {
