@@ -4,8 +4,12 @@ import { performance } from 'node:perf_hooks';
 import { loadExamples, type Example } from '@seqpipe/data';
 import { SeqpipeError } from '@seqpipe/errors';
 import {
+  editDistance,
+  renderHtmlReport,
   renderSeq2seqMarkdown,
+  reportInputFromSeq2seqEvaluation,
   sequenceMetrics,
+  type Seq2seqRecord,
   type Seq2seqEvaluation,
   type SequenceMetrics,
   type TranslationSample,
@@ -21,7 +25,7 @@ import {
 import { artifactDirFor, directoryReader, reportDirFor } from '../artifact-files.js';
 import type { CliIo } from '../io.js';
 import { readPipeline, type LoadedPipeline } from '../read-pipeline.js';
-import { formatBytes } from './train.js';
+import { checkpointDirFor, formatBytes } from './train.js';
 
 /** Rows of the report's sample table. */
 const SAMPLE_ROWS = 20;
@@ -40,7 +44,7 @@ export async function isSeq2seqArtifact(dir: string): Promise<boolean> {
 
 export async function trainSeq2seqCommand(
   loaded: LoadedPipeline,
-  flags: { readonly out?: string | undefined },
+  flags: { readonly out?: string | undefined; readonly resume?: boolean | undefined },
   io: CliIo,
 ): Promise<void> {
   const artifactDir = artifactDirFor(loaded.pipeline.name, io.cwd, flags.out);
@@ -48,6 +52,8 @@ export async function trainSeq2seqCommand(
     baseDir: loaded.baseDir,
     file: loaded.file,
     artifactDir,
+    checkpointDir: checkpointDirFor(artifactDir),
+    ...(flags.resume === true ? { resume: true } : {}),
     progress: io.stdout,
     log: (line) => io.stdout.write(`${line}\n`),
   });
@@ -101,7 +107,8 @@ async function readRecord(dir: string): Promise<Seq2seqTrainingRecord | undefine
 
 /**
  * `seqpipe evaluate|report` for seq2seq: re-creates the held-out splits (same data, same seed),
- * translates them with the artifact, and writes metrics.json and report.md.
+ * translates them with the artifact, and writes metrics.json (with every held-out pair under
+ * `records`), report.md and report.html.
  */
 export async function evaluateSeq2seqCommand(
   loaded: LoadedPipeline,
@@ -125,7 +132,11 @@ export async function evaluateSeq2seqCommand(
     const data = prepareSeq2seqData(pipeline, examples);
     const started = performance.now();
     const samples: TranslationSample[] = [];
-    const score = async (split: readonly Example[]): Promise<SequenceMetrics | undefined> => {
+    const records: { validation?: Seq2seqRecord[]; test?: Seq2seqRecord[] } = {};
+    const score = async (
+      split: readonly Example[],
+      name: 'validation' | 'test',
+    ): Promise<SequenceMetrics | undefined> => {
       if (split.length === 0) return undefined;
       const translations = await translator.translate(
         split.map((e) => e.input),
@@ -141,16 +152,29 @@ export async function evaluateSeq2seqCommand(
           }),
         );
       }
+      const references = referenceTexts.map((text) => translator.target.tokenize(text));
+      const detokenized = referenceTexts.map((text) => detokenize(translator, text));
+      // every pair, for the report's error rate by source length and its diff table
+      records[name] = translations.map((t, i) => {
+        const reference = references[i] ?? [];
+        return {
+          source: t.text,
+          reference: detokenized[i] ?? '',
+          prediction: t.translation,
+          edits: editDistance(reference, [...t.tokens]),
+          referenceTokens: reference.length,
+        };
+      });
       return sequenceMetrics({
-        references: referenceTexts.map((text) => translator.target.tokenize(text)),
+        references,
         predictions: translations.map((t) => [...t.tokens]),
-        referenceTexts: referenceTexts.map((text) => detokenize(translator, text)),
+        referenceTexts: detokenized,
         predictionTexts: translations.map((t) => t.translation),
       });
     };
     // test first: its pairs fill the sample table when there is a test split
-    const test = await score(data.splits.test);
-    const validation = await score(data.splits.validation);
+    const test = await score(data.splits.test, 'test');
+    const validation = await score(data.splits.validation, 'validation');
     const exampleTranslations = await translator.translate(pipeline.evaluate.examples, options);
     const seconds = (performance.now() - started) / 1000;
     const record = await readRecord(artifactDir);
@@ -179,6 +203,21 @@ export async function evaluateSeq2seqCommand(
       samples,
       examples: exampleTranslations.map((t) => ({ source: t.text, prediction: t.translation })),
       seconds,
+      records,
+      ...(record !== undefined
+        ? {
+            model: record.model,
+            data: {
+              validation: record.data.validation,
+              test: record.data.test,
+              inputVocabularySize: record.data.inputVocabularySize,
+              targetVocabularySize: record.data.targetVocabularySize,
+              inputLength: record.data.inputLength,
+              targetLength: record.data.targetLength,
+            },
+          }
+        : {}),
+      seed: manifest.training.seed,
     };
     const reportDir = reportDirFor(pipeline.name, io.cwd, flags.out);
     await writeFileAtomic(
@@ -186,13 +225,17 @@ export async function evaluateSeq2seqCommand(
       `${JSON.stringify(evaluation, null, 2)}\n`,
     );
     await writeFileAtomic(join(reportDir, 'report.md'), renderSeq2seqMarkdown(evaluation));
+    await writeFileAtomic(
+      join(reportDir, 'report.html'),
+      await renderHtmlReport(reportInputFromSeq2seqEvaluation(evaluation)),
+    );
     for (const [name, m] of Object.entries(evaluation.splits)) {
       io.stdout.write(
         `${name}: ${m.count} pairs · exact ${(100 * m.exactMatch).toFixed(2)}% · token accuracy ${(100 * m.tokenAccuracy).toFixed(2)}% · token error rate ${(100 * m.tokenErrorRate).toFixed(2)}% · WER ${(100 * m.wordErrorRate).toFixed(2)}% · BLEU ${(100 * m.bleu).toFixed(2)}\n`,
       );
     }
     io.stdout.write(
-      `evaluated in ${seconds.toFixed(1)}s → ${relative(io.cwd, reportDir)}/metrics.json, report.md\n`,
+      `evaluated in ${seconds.toFixed(1)}s → ${relative(io.cwd, reportDir)}/metrics.json, report.md, report.html\n`,
     );
     return evaluation;
   } finally {
@@ -222,6 +265,8 @@ export async function runSeq2seqCommand(loaded: LoadedPipeline, io: CliIo): Prom
 export interface Seq2seqFlags {
   readonly artifact?: string | undefined;
   readonly out?: string | undefined;
+  /** train: continue the latest checkpoint. */
+  readonly resume?: boolean | undefined;
   readonly strategy?: string | undefined;
   readonly 'beam-width'?: string | undefined;
 }
