@@ -45,27 +45,54 @@ export interface TensorSplit {
   readonly y: tf.Tensor;
 }
 
-export interface FitOptions {
+/** What the shared epoch loop takes, whatever the model kind. */
+export interface LoopOptions {
   readonly epochs: number;
   readonly batchSize: number;
   /** Seeds the batch order; the same seed on the same backend gives the same history. */
   readonly seed: number;
-  readonly validation?: TensorSplit | undefined;
   readonly callbacks?: readonly TrainCallbacks[];
   /** First epoch to run (0-based): a resumed run starts after its checkpoint's epoch. */
   readonly initialEpoch?: number | undefined;
   /** History of the epochs before `initialEpoch` (from a checkpoint); extended in place. */
   readonly history?: History | undefined;
-  /** Loss weight of each class index (Keras `class_weight`). */
-  readonly classWeights?: readonly number[] | undefined;
-  /** Clip each gradient tensor to this L2 norm (Keras `clipnorm`). */
-  readonly clipNorm?: number | undefined;
-  /** Clip each gradient element to [-clipValue, clipValue] (Keras `clipvalue`). */
-  readonly clipValue?: number | undefined;
   /** Time budget: no epoch starts once this many seconds of training have passed. */
   readonly maxSeconds?: number | undefined;
   /** Seconds of training already spent (a resumed run's earlier part), counted in the budget. */
   readonly elapsedSeconds?: number | undefined;
+}
+
+/** Gradient clipping (Keras' `clipnorm` / `clipvalue`). */
+export interface ClipOptions {
+  /** Clip each gradient tensor to this L2 norm (Keras `clipnorm`). */
+  readonly clipNorm?: number | undefined;
+  /** Clip each gradient element to [-clipValue, clipValue] (Keras `clipvalue`). */
+  readonly clipValue?: number | undefined;
+}
+
+export interface FitOptions extends LoopOptions, ClipOptions {
+  readonly validation?: TensorSplit | undefined;
+  /** Loss weight of each class index (Keras `class_weight`). */
+  readonly classWeights?: readonly number[] | undefined;
+}
+
+/**
+ * One model kind as the shared epoch loop sees it: rows to train on, a step over some of them
+ * and a validation pass. `fitModel` (classifiers) and `fitSeq2seq` are such trainers.
+ */
+export interface BatchTrainer {
+  /** Training rows (examples or pairs). */
+  readonly size: number;
+  readonly validationSize: number;
+  /** History keys of the figures `trainBatch` returns, in order (`loss` first). */
+  readonly names: readonly string[];
+  /**
+   * One optimizer step on `rows`: the batch figures in `names` order, and the batch's weight in
+   * the epoch means (examples for classifiers, target tokens for seq2seq).
+   */
+  trainBatch(rows: Int32Array): Promise<{ values: number[]; weight: number }>;
+  /** Figures on the validation split in `names` order (logged as valLoss, valAccuracy, ...). */
+  validate?(): Promise<number[]>;
 }
 
 /** Keras metric names as reported by tfjs-layers, renamed to seqpipe's camelCase history keys. */
@@ -92,22 +119,60 @@ export async function fitModel(
   options: FitOptions,
 ): Promise<History> {
   const n = train.x.shape[0];
-  const { epochs, batchSize } = options;
   if (n === 0)
     throw new SeqpipeError(
       'SEQPIPE_DATA_EMPTY',
       'no training examples: the training split is empty.',
     );
-  const callbacks = options.callbacks ?? [];
-  const names = model.metricsNames.map(metricKey);
-  const indices = Array.from({ length: n }, (_, i) => i);
-  const history: History = options.history ?? {};
   const custom =
     options.classWeights !== undefined ||
     options.clipNorm !== undefined ||
     options.clipValue !== undefined;
   const classWeights =
     options.classWeights !== undefined ? tf.tensor1d([...options.classWeights]) : undefined;
+  const { validation } = options;
+  const trainer: BatchTrainer = {
+    size: n,
+    validationSize: validation?.x.shape[0] ?? 0,
+    names: model.metricsNames.map(metricKey),
+    async trainBatch(ids) {
+      const [xb, yb] = tf.tidy(() => {
+        const index = tf.tensor1d(ids, 'int32');
+        return [tf.gather(train.x, index), tf.gather(train.y, index)];
+      });
+      try {
+        const result = custom
+          ? trainStep(model, xb, yb, { ...options, classWeights })
+          : await model.trainOnBatch(xb, yb);
+        return { values: Array.isArray(result) ? result : [result], weight: ids.length };
+      } finally {
+        xb.dispose();
+        yb.dispose();
+      }
+    },
+    ...(validation !== undefined && validation.x.shape[0] > 0
+      ? { validate: () => Promise.resolve(evaluateSplit(model, validation, options.batchSize)) }
+      : {}),
+  };
+  try {
+    return await runEpochs(trainer, options);
+  } finally {
+    classWeights?.dispose();
+  }
+}
+
+/**
+ * The epoch loop every model kind shares: time budget, a fresh seeded batch order per epoch,
+ * weighted running and epoch means, a `SEQPIPE_TRAIN_FAILED` error on a NaN or infinite loss,
+ * validation figures, history, and callbacks that may stop the run.
+ */
+export async function runEpochs(trainer: BatchTrainer, options: LoopOptions): Promise<History> {
+  const n = trainer.size;
+  const { epochs, batchSize } = options;
+  const callbacks = options.callbacks ?? [];
+  const names = trainer.names;
+  const indices = Array.from({ length: n }, (_, i) => i);
+  const history: History = options.history ?? {};
   const started = performance.now();
   const elapsed = (): number =>
     (options.elapsedSeconds ?? 0) + (performance.now() - started) / 1000;
@@ -121,68 +186,45 @@ export async function fitModel(
   let lastEpoch = first - 1;
   const batches = Math.ceil(n / batchSize);
   for (const cb of callbacks) {
-    cb.onTrainBegin?.({
-      epochs,
-      batchSize,
-      trainSize: n,
-      validationSize: options.validation?.x.shape[0] ?? 0,
-    });
+    cb.onTrainBegin?.({ epochs, batchSize, trainSize: n, validationSize: trainer.validationSize });
   }
 
-  try {
-    for (let epoch = first; epoch < epochs && stopReason === undefined; epoch++) {
-      if (options.maxSeconds !== undefined && elapsed() >= options.maxSeconds) {
-        stopReason = `time budget of ${(options.maxSeconds / 60).toFixed(2)} min reached before epoch ${epoch + 1}`;
-        break;
-      }
-      for (const cb of callbacks) cb.onEpochBegin?.(epoch);
-      // A fresh seeded order every epoch, as Keras' shuffle=True, but reproducible.
-      const order = Int32Array.from(seededShuffle(indices, epochSeed(options.seed, epoch)));
-      const sums = new Array<number>(names.length).fill(0);
-      for (let b = 0; b < batches; b++) {
-        const ids = order.subarray(b * batchSize, Math.min(n, (b + 1) * batchSize));
-        const [xb, yb] = tf.tidy(() => {
-          const index = tf.tensor1d(ids, 'int32');
-          return [tf.gather(train.x, index), tf.gather(train.y, index)];
-        });
-        let result: number | number[];
-        try {
-          result = custom
-            ? customTrainStep(model, xb, yb, {
-                classWeights,
-                clipNorm: options.clipNorm,
-                clipValue: options.clipValue,
-              })
-            : await model.trainOnBatch(xb, yb);
-        } finally {
-          xb.dispose();
-          yb.dispose();
-        }
-        const values = Array.isArray(result) ? result : [result];
-        values.forEach((v, i) => (sums[i] = (sums[i] ?? 0) + v * ids.length));
-        const seen = Math.min(n, (b + 1) * batchSize);
-        const running: EpochLogs = Object.fromEntries(
-          names.map((k, i) => [k, (sums[i] ?? 0) / seen]),
-        );
-        if (!Number.isFinite(running['loss'] ?? 0)) {
-          throw new SeqpipeError(
-            'SEQPIPE_TRAIN_FAILED',
-            `the loss became ${running['loss']} at epoch ${epoch + 1}, batch ${b + 1}: lower train.optimizer.learningRate or check the data.`,
-          );
-        }
-        for (const cb of callbacks) cb.onBatchEnd?.(epoch, b, batches, running);
-      }
-      const logs: EpochLogs = Object.fromEntries(names.map((k, i) => [k, (sums[i] ?? 0) / n]));
-      if (options.validation !== undefined && options.validation.x.shape[0] > 0) {
-        const val = evaluateSplit(model, options.validation, batchSize);
-        names.forEach((k, i) => (logs[`val${k[0]?.toUpperCase()}${k.slice(1)}`] = val[i] ?? NaN));
-      }
-      for (const [k, v] of Object.entries(logs)) (history[k] ??= []).push(v);
-      lastEpoch = epoch;
-      for (const cb of callbacks) await cb.onEpochEnd?.(epoch, logs, control);
+  for (let epoch = first; epoch < epochs && stopReason === undefined; epoch++) {
+    if (options.maxSeconds !== undefined && elapsed() >= options.maxSeconds) {
+      stopReason = `time budget of ${(options.maxSeconds / 60).toFixed(2)} min reached before epoch ${epoch + 1}`;
+      break;
     }
-  } finally {
-    classWeights?.dispose();
+    for (const cb of callbacks) cb.onEpochBegin?.(epoch);
+    // A fresh seeded order every epoch, as Keras' shuffle=True, but reproducible.
+    const order = Int32Array.from(seededShuffle(indices, epochSeed(options.seed, epoch)));
+    const sums = new Array<number>(names.length).fill(0);
+    let seen = 0;
+    for (let b = 0; b < batches; b++) {
+      const ids = order.subarray(b * batchSize, Math.min(n, (b + 1) * batchSize));
+      const { values, weight } = await trainer.trainBatch(ids);
+      values.forEach((v, i) => (sums[i] = (sums[i] ?? 0) + v * weight));
+      seen += weight;
+      const running: EpochLogs = Object.fromEntries(
+        names.map((k, i) => [k, (sums[i] ?? 0) / seen]),
+      );
+      if (!Number.isFinite(running['loss'] ?? 0)) {
+        throw new SeqpipeError(
+          'SEQPIPE_TRAIN_FAILED',
+          `the loss became ${running['loss']} at epoch ${epoch + 1}, batch ${b + 1}: lower train.optimizer.learningRate or check the data.`,
+        );
+      }
+      for (const cb of callbacks) cb.onBatchEnd?.(epoch, b, batches, running);
+    }
+    const logs: EpochLogs = Object.fromEntries(
+      names.map((k, i) => [k, (sums[i] ?? 0) / Math.max(seen, 1)]),
+    );
+    if (trainer.validate !== undefined) {
+      const val = await trainer.validate();
+      names.forEach((k, i) => (logs[`val${k[0]?.toUpperCase()}${k.slice(1)}`] = val[i] ?? NaN));
+    }
+    for (const [k, v] of Object.entries(logs)) (history[k] ??= []).push(v);
+    lastEpoch = epoch;
+    for (const cb of callbacks) await cb.onEpochEnd?.(epoch, logs, control);
   }
   const info: TrainEndInfo = { epochsRun: lastEpoch + 1 - first, lastEpoch, stopReason };
   for (const cb of callbacks) await cb.onTrainEnd?.(info);
@@ -192,10 +234,8 @@ export async function fitModel(
 /** A compiled loss or metric as tfjs-layers keeps it: per-example values. */
 type PerExample = (yTrue: tf.Tensor, yPred: tf.Tensor) => tf.Tensor;
 
-interface StepOptions {
-  readonly classWeights: tf.Tensor1D | undefined;
-  readonly clipNorm: number | undefined;
-  readonly clipValue: number | undefined;
+export interface StepOptions extends ClipOptions {
+  readonly classWeights?: tf.Tensor1D | undefined;
 }
 
 /**
@@ -204,7 +244,12 @@ interface StepOptions {
  * `trainOnBatch`'s ([loss, ...metrics]); the loss is the batch mean of weighted per-example
  * losses (Keras' sum over batch size).
  */
-function customTrainStep(model: LayersModel, x: tf.Tensor, y: tf.Tensor, o: StepOptions): number[] {
+export function trainStep(
+  model: LayersModel,
+  x: tf.Tensor | tf.Tensor[],
+  y: tf.Tensor,
+  o: StepOptions,
+): number[] {
   const internals = model as unknown as {
     lossFunctions: PerExample[];
     metricsTensors: Array<[PerExample, number]>;

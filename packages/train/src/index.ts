@@ -1,10 +1,16 @@
 export { trainPipeline } from './train-pipeline.js';
 export type { TrainPipelineOptions, TrainResult, TrainingRecord } from './train-pipeline.js';
-export { fitModel, evaluateSplit } from './fit.js';
+export { fitModel, evaluateSplit, runEpochs, trainStep } from './fit.js';
+export { runTrainingSession } from './training-session.js';
+export type { SessionOptions, SessionResult } from './training-session.js';
 export type {
+  BatchTrainer,
+  ClipOptions,
   EpochLogs,
   FitControl,
   FitOptions,
+  LoopOptions,
+  StepOptions,
   History,
   TensorSplit,
   TrainBeginInfo,

@@ -1,5 +1,4 @@
 import '@tensorflow/tfjs-backend-cpu';
-import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isSeqpipeError } from '@seqpipe/errors';
 import { loadPipeline, type Pipeline } from '@seqpipe/spec';
 import { trainPipeline } from './train-pipeline.js';
+import { trainAndKill } from './test-support/train-and-kill.js';
 
 const positive = ['good', 'great', 'fine', 'nice'];
 const negative = ['bad', 'awful', 'poor', 'dull'];
@@ -55,43 +55,6 @@ afterAll(() => rm(dir, { recursive: true, force: true }));
 
 const load = (json: unknown): Pipeline => loadPipeline(JSON.stringify(json), 'resume-test.json');
 const weightsOf = (artifact: string) => readFile(join(artifact, 'weights.bin'));
-
-/** Runs the child trainer until it reports the pause in `pauseEpoch`, then kill -9s it. */
-async function trainAndKill(
-  file: string,
-  artifactDir: string,
-  checkpointDir: string,
-): Promise<void> {
-  const child = spawn(
-    process.execPath,
-    [
-      '--conditions=@seqpipe/source',
-      '--import',
-      'tsx',
-      join(import.meta.dirname, 'test-support', 'train-until-killed.ts'),
-      file,
-      artifactDir,
-      checkpointDir,
-      '3',
-    ],
-    { stdio: ['ignore', 'pipe', 'pipe'] },
-  );
-  let out = '';
-  let err = '';
-  child.stderr.on('data', (d: Buffer) => (err += d.toString()));
-  const exited = new Promise<NodeJS.Signals | null>((resolve) =>
-    child.on('exit', (_code, signal) => resolve(signal)),
-  );
-  await new Promise<void>((resolve, reject) => {
-    child.stdout.on('data', (d: Buffer) => {
-      out += d.toString();
-      if (out.includes('PAUSED')) resolve();
-    });
-    child.on('exit', () => reject(new Error(`child ended before pausing: ${out}\n${err}`)));
-  });
-  child.kill('SIGKILL');
-  expect(await exited).toBe('SIGKILL');
-}
 
 describe('checkpoints and --resume', () => {
   it('continues a run killed (SIGKILL) mid-epoch to the same weights and history as an uninterrupted run', async () => {

@@ -1,4 +1,3 @@
-import { performance } from 'node:perf_hooks';
 import * as tf from '@tensorflow/tfjs-core';
 import { formatBackendInfo, initBackend, type BackendInfo } from '@seqpipe/backend';
 import { loadExamples } from '@seqpipe/data';
@@ -10,36 +9,19 @@ import {
   type LayerSummary,
   type Pipeline,
 } from '@seqpipe/spec';
-import { SeqpipeError, isSeqpipeError } from '@seqpipe/errors';
-import { loadCheckpoint, saveCheckpoint } from './checkpoint.js';
 import { resolveClassWeights } from './class-weights.js';
-import { createEarlyStopping } from './early-stopping.js';
-import { fitModel, type History, type TrainCallbacks } from './fit.js';
-import { createReduceLrOnPlateau } from './reduce-lr-on-plateau.js';
-import type { StatefulCallback } from './stateful-callback.js';
+import { fitModel, type History } from './fit.js';
 import { prepareData, toTensors, type PreparedData } from './prepare-data.js';
-import { createProgressReporter, type ProgressStream } from './progress.js';
 import { canonicalHash, saveArtifact } from './save-artifact.js';
+import { runTrainingSession, type SessionOptions } from './training-session.js';
 
-export interface TrainPipelineOptions {
+export interface TrainPipelineOptions extends SessionOptions {
   /** Directory relative data paths resolve against: the pipeline file's directory. */
   readonly baseDir: string;
   /** The pipeline file, for error messages. */
   readonly file?: string;
   /** Where the artifact goes (replaced atomically). */
   readonly artifactDir: string;
-  /** Progress output (a TTY gets a live bar); `false` for none. Default: none. */
-  readonly progress?: ProgressStream | false;
-  /** Informational lines (backend, data sizes). */
-  readonly log?: (line: string) => void;
-  readonly callbacks?: readonly TrainCallbacks[];
-  /**
-   * Folder for per-epoch checkpoints (`train.checkpoint`, default on). Without it no
-   * checkpoint is written. The CLI uses `artifacts/.checkpoints/<name>/`.
-   */
-  readonly checkpointDir?: string | undefined;
-  /** Continue from the latest checkpoint in `checkpointDir` instead of epoch 1. */
-  readonly resume?: boolean | undefined;
   /** Folder relative data paths resolve against instead of `baseDir` (`--data-dir`). */
   readonly dataDir?: string | undefined;
 }
@@ -95,82 +77,19 @@ export async function trainPipeline(
     seed: pipeline.seed,
   });
   const spec = pipeline.train;
-  const controls: StatefulCallback[] = [];
-  if (spec.earlyStopping) controls.push(createEarlyStopping(spec.earlyStopping, model, log));
-  if (spec.reduceLrOnPlateau)
-    controls.push(createReduceLrOnPlateau(spec.reduceLrOnPlateau, model, log));
   try {
-    const pipelineHash = canonicalHash(pipeline);
-    const checkpointDir = spec.checkpoint === false ? undefined : options.checkpointDir;
-    let history: History = {};
-    let initialEpoch = 0;
-    let secondsBefore = 0;
-    if (options.resume === true) {
-      if (options.checkpointDir === undefined)
-        throw new SeqpipeError(
-          'SEQPIPE_USAGE',
-          'resume needs a checkpoint folder (checkpointDir).',
-        );
-      const checkpoint = await loadCheckpoint(options.checkpointDir, pipelineHash);
-      await checkpoint.restore(model, controls);
-      history = checkpoint.state.history;
-      initialEpoch = checkpoint.state.epoch + 1;
-      secondsBefore = checkpoint.state.seconds;
-      log(
-        `resuming after epoch ${initialEpoch}/${spec.epochs} from the checkpoint in ${options.checkpointDir}`,
-      );
-    }
-    const callbacks: TrainCallbacks[] = [...controls, ...(options.callbacks ?? [])];
-    if (options.progress) callbacks.unshift(createProgressReporter(options.progress));
-    const started = performance.now();
-    const elapsed = (): number => secondsBefore + (performance.now() - started) / 1000;
-    let lastCheckpoint = initialEpoch - 1;
-    if (checkpointDir !== undefined) {
-      callbacks.push({
-        async onEpochEnd(epoch) {
-          await saveCheckpoint(checkpointDir, {
-            model,
-            pipelineHash,
-            epoch,
-            history,
-            seconds: elapsed(),
-            callbacks: controls,
-          });
-          lastCheckpoint = epoch;
-        },
-      });
-    }
-    let stopReason: string | undefined;
-    callbacks.push({ onTrainEnd: (info) => void (stopReason = info.stopReason) });
-    try {
-      history = await fitModel(model, trainTensors, {
+    const { history, seconds } = await runTrainingSession(pipeline, model, options, (loop) =>
+      fitModel(model, trainTensors, {
+        ...loop,
         epochs: spec.epochs,
         batchSize: spec.batchSize,
         seed: pipeline.seed,
         validation: valTensors,
-        callbacks,
-        initialEpoch,
-        history,
         classWeights: resolveClassWeights(spec.classWeight, data, options.file),
         clipNorm: spec.clipNorm,
         clipValue: spec.clipValue,
-        maxSeconds: spec.maxMinutes !== undefined ? spec.maxMinutes * 60 : undefined,
-        elapsedSeconds: secondsBefore,
-      });
-    } catch (error) {
-      if (isSeqpipeError(error) && error.code === 'SEQPIPE_TRAIN_FAILED' && checkpointDir) {
-        throw new SeqpipeError(
-          error.code,
-          lastCheckpoint >= 0
-            ? `${error.message} The last good checkpoint (epoch ${lastCheckpoint + 1}) is kept in ${checkpointDir}: fix the cause, then continue with \`seqpipe train --resume\`.`
-            : `${error.message} No epoch completed, so there is no checkpoint to resume from.`,
-          { ...(options.file !== undefined ? { file: options.file } : {}), cause: error },
-        );
-      }
-      throw error;
-    }
-    if (stopReason !== undefined) log(`stopped: ${stopReason}`);
-    const seconds = elapsed();
+      }),
+    );
     const record: TrainingRecord = {
       history,
       model: { layers: modelSummary(model), totalParams: totalParams(model) },
@@ -219,7 +138,6 @@ export async function trainPipeline(
     });
     return { manifest, record, backend, data, seconds };
   } finally {
-    for (const control of controls) control.dispose?.();
     model.dispose();
     tf.dispose([trainTensors.x, trainTensors.y]);
     if (valTensors) tf.dispose([valTensors.x, valTensors.y]);

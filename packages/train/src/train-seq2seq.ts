@@ -1,10 +1,9 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { performance } from 'node:perf_hooks';
 import * as tf from '@tensorflow/tfjs-core';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
 import { formatBackendInfo, initBackend, type BackendInfo } from '@seqpipe/backend';
-import { loadExamples, seededShuffle, splitExamples, type Example } from '@seqpipe/data';
+import { loadExamples, splitExamples, type Example } from '@seqpipe/data';
 import { SeqpipeError } from '@seqpipe/errors';
 import type { FileDigest, Seq2seqManifest } from '@seqpipe/runtime';
 import {
@@ -17,9 +16,16 @@ import {
 } from '@seqpipe/spec';
 import { Vocabulary } from '@seqpipe/text';
 import { createHash } from 'node:crypto';
-import { epochSeed, type EpochLogs, type History, type TrainCallbacks } from './fit.js';
-import { createProgressReporter, type ProgressStream } from './progress.js';
+import {
+  runEpochs,
+  trainStep,
+  type BatchTrainer,
+  type ClipOptions,
+  type History,
+  type LoopOptions,
+} from './fit.js';
 import { canonicalHash, serializeModel } from './save-artifact.js';
+import { runTrainingSession, type SessionOptions } from './training-session.js';
 import { writeDirectoryAtomic } from './write-file-atomic.js';
 
 /** A pair split and encoded: ids padded with 0 after the sequence. */
@@ -194,19 +200,17 @@ export async function evaluatePairs(
   return { loss: loss / Math.max(tokens, 1), accuracy: accuracy / Math.max(tokens, 1) };
 }
 
-export interface Seq2seqFitOptions {
-  readonly epochs: number;
-  readonly batchSize: number;
-  readonly seed: number;
-  /** Stop after the epoch during which this many minutes have passed. */
+export interface Seq2seqFitOptions extends LoopOptions, ClipOptions {
+  /** Stop after the epoch during which this many minutes have passed (or give `maxSeconds`). */
   readonly maxMinutes?: number | undefined;
   readonly validation?: EncodedPairs | undefined;
-  readonly callbacks?: readonly TrainCallbacks[];
 }
 
 /**
- * Teacher-forcing training loop: seeded batch order per epoch (the same as `fitModel`), each
- * batch cut to its longest pair, masked loss. Epoch figures are token-weighted means.
+ * Teacher-forcing training loop: the classifiers' epoch loop (`runEpochs`: seeded batch order
+ * per epoch, time budget, NaN check, callbacks that may stop the run, resume from
+ * `initialEpoch`), each batch cut to its longest pair, masked loss, gradient clipping through
+ * the shared `trainStep`. Epoch figures are token-weighted means.
  */
 export async function fitSeq2seq(
   model: LayersModel,
@@ -217,69 +221,45 @@ export async function fitSeq2seq(
   const n = train.count;
   if (n === 0)
     throw new SeqpipeError('SEQPIPE_DATA_EMPTY', 'no training pairs: the training split is empty.');
-  const { epochs, batchSize } = options;
-  const callbacks = options.callbacks ?? [];
-  const batches = Math.ceil(n / batchSize);
-  const indices = Array.from({ length: n }, (_, i) => i);
-  const history: History = {};
-  const started = performance.now();
-  for (const cb of callbacks)
-    cb.onTrainBegin?.({
-      epochs,
-      batchSize,
-      trainSize: n,
-      validationSize: options.validation?.count ?? 0,
-    });
-  for (let epoch = 0; epoch < epochs; epoch++) {
-    for (const cb of callbacks) cb.onEpochBegin?.(epoch);
-    const order = Int32Array.from(seededShuffle(indices, epochSeed(options.seed, epoch)));
-    let loss = 0;
-    let accuracy = 0;
-    let tokens = 0;
-    for (let b = 0; b < batches; b++) {
-      const rows = order.subarray(b * batchSize, Math.min(n, (b + 1) * batchSize));
+  const { validation } = options;
+  const clip = options.clipNorm !== undefined || options.clipValue !== undefined;
+  const trainer: BatchTrainer = {
+    size: n,
+    validationSize: validation?.count ?? 0,
+    names: ['loss', 'accuracy'],
+    async trainBatch(rows) {
       const batch = makeBatch(train, data, rows);
-      let result: number[];
       try {
-        result = (await model.trainOnBatch(batch.xs, batch.y)) as number[];
+        const values = clip
+          ? trainStep(model, batch.xs, batch.y, options)
+          : ((await model.trainOnBatch(batch.xs, batch.y)) as number[]);
+        const weight = rows.reduce((s, r) => s + (train.targetLengths[r] ?? 0), 0);
+        return { values, weight };
       } finally {
         disposeBatch(batch);
       }
-      const weight = Array.from(rows).reduce((s, r) => s + (train.targetLengths[r] ?? 0), 0);
-      loss += (result[0] ?? NaN) * weight;
-      accuracy += (result[1] ?? NaN) * weight;
-      tokens += weight;
-      if (!Number.isFinite(loss)) {
-        throw new SeqpipeError(
-          'SEQPIPE_TRAIN_FAILED',
-          `the loss became ${result[0]} at epoch ${epoch + 1}, batch ${b + 1}: lower train.optimizer.learningRate or check the data.`,
-        );
-      }
-      const running: EpochLogs = { loss: loss / tokens, accuracy: accuracy / tokens };
-      for (const cb of callbacks) cb.onBatchEnd?.(epoch, b, batches, running);
-    }
-    const logs: EpochLogs = { loss: loss / tokens, accuracy: accuracy / tokens };
-    if (options.validation !== undefined && options.validation.count > 0) {
-      const val = await evaluatePairs(model, options.validation, data, batchSize);
-      logs['valLoss'] = val.loss;
-      logs['valAccuracy'] = val.accuracy;
-    }
-    for (const [k, v] of Object.entries(logs)) (history[k] ??= []).push(v);
-    for (const cb of callbacks) await cb.onEpochEnd?.(epoch, logs);
-    const minutes = (performance.now() - started) / 60000;
-    if (options.maxMinutes !== undefined && minutes >= options.maxMinutes && epoch < epochs - 1)
-      break;
-  }
-  return history;
+    },
+    ...(validation !== undefined && validation.count > 0
+      ? {
+          async validate() {
+            const val = await evaluatePairs(model, validation, data, options.batchSize);
+            return [val.loss, val.accuracy];
+          },
+        }
+      : {}),
+  };
+  return runEpochs(trainer, {
+    ...options,
+    maxSeconds:
+      options.maxSeconds ??
+      (options.maxMinutes !== undefined ? options.maxMinutes * 60 : undefined),
+  });
 }
 
-export interface TrainSeq2seqOptions {
+export interface TrainSeq2seqOptions extends SessionOptions {
   readonly baseDir: string;
   readonly file?: string;
   readonly artifactDir: string;
-  readonly progress?: ProgressStream | false;
-  readonly log?: (line: string) => void;
-  readonly callbacks?: readonly TrainCallbacks[];
 }
 
 /** `training.json` of a seq2seq artifact. */
@@ -357,19 +337,24 @@ export async function trainSeq2seqPipeline(
     seed: pipeline.seed,
   });
   try {
-    const callbacks = [...(options.callbacks ?? [])];
-    if (options.progress) callbacks.unshift(createProgressReporter(options.progress));
-    const started = performance.now();
-    const maxMinutes = (pipeline.train as { maxMinutes?: number }).maxMinutes;
-    const history = await fitSeq2seq(models.training, data, encodePairs(data, train), {
-      epochs: pipeline.train.epochs,
-      batchSize: pipeline.train.batchSize,
-      seed: pipeline.seed,
-      maxMinutes,
-      validation: validation.length > 0 ? encodePairs(data, validation) : undefined,
-      callbacks,
-    });
-    const seconds = (performance.now() - started) / 1000;
+    const spec = pipeline.train;
+    const trainPairs = encodePairs(data, train);
+    const valPairs = validation.length > 0 ? encodePairs(data, validation) : undefined;
+    const { history, seconds } = await runTrainingSession(
+      pipeline,
+      models.training,
+      options,
+      (loop) =>
+        fitSeq2seq(models.training, data, trainPairs, {
+          ...loop,
+          epochs: spec.epochs,
+          batchSize: spec.batchSize,
+          seed: pipeline.seed,
+          validation: valPairs,
+          clipNorm: spec.clipNorm,
+          clipValue: spec.clipValue,
+        }),
+    );
     const record: Seq2seqTrainingRecord = {
       history,
       model: { layers: modelSummary(models.training), totalParams: totalParams(models.training) },

@@ -1,5 +1,5 @@
 /**
- * Child process of resume.test.ts: trains a pipeline with checkpoints and, in the middle of
+ * Child process of resume.test.ts and train-seq2seq-controls.test.ts: trains a pipeline (classifier or seq2seq) with checkpoints and, in the middle of
  * epoch `--pause-epoch` (1-based), prints "PAUSED" and blocks so the parent can kill -9 it.
  * Run: node --conditions=@seqpipe/source --import tsx train-until-killed.ts <pipeline.json> <artifactDir> <checkpointDir> <pauseEpoch>
  */
@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { loadPipeline } from '@seqpipe/spec';
 import { trainPipeline } from '../train-pipeline.js';
+import { trainSeq2seqPipeline } from '../train-seq2seq.js';
 
 const [file, artifactDir, checkpointDir, pauseEpoch] = process.argv.slice(2);
 if (file === undefined || artifactDir === undefined || checkpointDir === undefined)
@@ -14,7 +15,8 @@ if (file === undefined || artifactDir === undefined || checkpointDir === undefin
     'usage: train-until-killed <pipeline.json> <artifactDir> <checkpointDir> <pauseEpoch>',
   );
 const pipeline = loadPipeline(readFileSync(file, 'utf8'), file);
-await trainPipeline(pipeline, {
+const train = pipeline.task === 'seq2seq' ? trainSeq2seqPipeline : trainPipeline;
+await train(pipeline, {
   baseDir: dirname(file),
   file,
   artifactDir,
