@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isSeqpipeError } from '@seqpipe/errors';
 import { loadPipeline, type Pipeline } from '@seqpipe/spec';
 import { trainPipeline } from './train-pipeline.js';
+import { expectNanStop, poisonAtEpoch3 } from './test-support/poison.js';
 import { trainAndKill } from './test-support/train-and-kill.js';
 
 const positive = ['good', 'great', 'fine', 'nice'];
@@ -119,26 +120,8 @@ describe('checkpoints and --resume', () => {
       baseDir: dir,
       artifactDir: join(dir, 'nan'),
       checkpointDir: checkpoints,
-      callbacks: [
-        {
-          // Poison the output layer's kernel as epoch 3 starts.
-          onEpochBegin(epoch) {
-            if (epoch !== 2) return;
-            const variables = Object.values(tf.engine().registeredVariables);
-            const kernel = variables.find((v) => v.name.startsWith('dense/kernel'));
-            kernel?.assign(tf.fill(kernel.shape, NaN));
-          },
-        },
-      ],
+      callbacks: [poisonAtEpoch3(/^dense\/kernel/)],
     }).catch((e: unknown) => e);
-    expect(isSeqpipeError(error) && error.code).toBe('SEQPIPE_TRAIN_FAILED');
-    expect((error as Error).message).toMatch(
-      /^the loss became NaN at epoch 3, batch 1: .* The last good checkpoint \(epoch 2\) is kept in /,
-    );
-    expect(JSON.parse(await readFile(join(checkpoints, 'latest.json'), 'utf8')).epoch).toBe(1);
-    const state = JSON.parse(
-      await readFile(join(checkpoints, 'epoch-0002', 'state.json'), 'utf8'),
-    ) as { history: { loss: number[] } };
-    expect(state.history.loss.every(Number.isFinite)).toBe(true);
+    await expectNanStop(error, checkpoints);
   }, 30_000);
 });

@@ -5,8 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { isSeqpipeError } from '@seqpipe/errors';
 import { loadPipeline, type Pipeline } from '@seqpipe/spec';
+import { expectNanStop, poisonAtEpoch3 } from './test-support/poison.js';
 import { trainAndKill } from './test-support/train-and-kill.js';
 import { trainSeq2seqPipeline } from './train-seq2seq.js';
 
@@ -148,22 +148,8 @@ describe('seq2seq training controls', () => {
       baseDir: dir,
       artifactDir: join(dir, 'nan'),
       checkpointDir: checkpoints,
-      callbacks: [
-        {
-          onEpochBegin(epoch) {
-            if (epoch !== 2) return;
-            const kernel = Object.values(tf.engine().registeredVariables).find((v) =>
-              v.name.includes('kernel'),
-            );
-            kernel?.assign(tf.fill(kernel.shape, NaN));
-          },
-        },
-      ],
+      callbacks: [poisonAtEpoch3(/kernel/)],
     }).catch((e: unknown) => e);
-    expect(isSeqpipeError(error) && error.code).toBe('SEQPIPE_TRAIN_FAILED');
-    expect((error as Error).message).toMatch(
-      /^the loss became NaN at epoch 3, batch 1: .* The last good checkpoint \(epoch 2\) is kept in /,
-    );
-    expect(JSON.parse(await readFile(join(checkpoints, 'latest.json'), 'utf8')).epoch).toBe(1);
+    await expectNanStop(error, checkpoints);
   }, 30_000);
 });
