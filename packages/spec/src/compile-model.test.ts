@@ -213,6 +213,42 @@ describe('compileModel', () => {
     tf.dispose([x, probabilities, prediction]);
   });
 
+  it('compiles a hand-written graph wired with returnState outputs, initialState and concatenate', () => {
+    const wired = (stateRef: string): ModelSpec => ({
+      type: 'graph',
+      inputs: [{ name: 'tokens', shape: [10], dtype: 'int32' }],
+      nodes: [
+        { name: 'emb', layer: { type: 'embedding', outputDim: 8 }, inputs: ['tokens'] },
+        { name: 'enc', layer: { type: 'lstm', units: 4, returnState: true }, inputs: ['emb'] },
+        {
+          name: 'dec',
+          layer: { type: 'lstm', units: 4 },
+          inputs: ['emb'],
+          initialState: ['enc:1', stateRef],
+        },
+        { name: 'both', layer: { type: 'concatenate' }, inputs: ['enc:0', 'dec'] },
+        {
+          name: 'out',
+          layer: { type: 'dense', units: 1, activation: 'sigmoid' },
+          inputs: ['both'],
+        },
+      ],
+      outputs: ['out'],
+    });
+    const model = compile(pipelineWith(wired('enc:2')));
+    expect(model.outputs[0]?.shape).toEqual([null, 1]);
+    // emb 500*8; two LSTMs 4*4*(8+4+1); dense over the concatenated 4+4 states.
+    expect(totalParams(model)).toBe(500 * 8 + 2 * 4 * 4 * (8 + 4 + 1) + (8 + 1));
+
+    let issues: readonly { path: string }[] = [];
+    try {
+      pipelineWith(wired('nope:2'));
+    } catch (error) {
+      issues = (error as SeqpipeError).issues;
+    }
+    expect(issues.map((issue) => issue.path)).toEqual(['/model/nodes/2/initialState/1']);
+  });
+
   it('round-trips through tfjs save/load (stock loadLayersModel) with the same predictions', async () => {
     const model = compile(
       pipelineWith(

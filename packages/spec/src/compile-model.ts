@@ -1,12 +1,10 @@
-import * as tf from '@tensorflow/tfjs-core';
-import * as tfl from '@tensorflow/tfjs-layers';
+import type * as tfl from '@tensorflow/tfjs-layers';
 import { SeqpipeError } from '@seqpipe/errors';
 import { createOptimizer } from './create-optimizer.js';
-import { deriveSeed } from './derive-seed.js';
 import { compileEncoderDecoder } from './encoder-decoder.js';
-import { createLayer } from './layer-registry.js';
+import { buildSharedGraphModel } from './graph-builder.js';
 import { lowerToGraph } from './lower-to-graph.js';
-import type { CompileContext, GraphModelSpec, GraphNodeSpec, Pipeline } from './pipeline-types.js';
+import type { CompileContext, GraphModelSpec, Pipeline } from './pipeline-types.js';
 
 function compileError(message: string, path: string, hint: string, cause?: unknown): SeqpipeError {
   return new SeqpipeError('SEQPIPE_SPEC_COMPILE', `${path}: ${message} (${hint})`, {
@@ -31,32 +29,6 @@ function checkContext(ctx: CompileContext): void {
       '/seed',
       'use the pipeline seed',
     );
-}
-
-/** Nodes in an order where every node comes after its inputs. */
-function topologicalOrder(graph: GraphModelSpec): GraphNodeSpec[] {
-  const ready = new Set(graph.inputs.map((input) => input.name));
-  const order: GraphNodeSpec[] = [];
-  let waiting = graph.nodes;
-  while (waiting.length > 0) {
-    const next = waiting.filter((node) => !node.inputs.every((name) => ready.has(name)));
-    if (next.length === waiting.length) {
-      const node = waiting[0] as GraphNodeSpec;
-      throw compileError(
-        `node "${node.name}" has inputs that are unknown or form a cycle: ${node.inputs.join(', ')}`,
-        '/model/nodes',
-        'validate the pipeline first',
-      );
-    }
-    for (const node of waiting) {
-      if (!next.includes(node)) {
-        order.push(node);
-        ready.add(node.name);
-      }
-    }
-    waiting = next;
-  }
-  return order;
 }
 
 /** The output units a task needs from the data: 1 for binary, one per class for multiclass. */
@@ -92,60 +64,15 @@ function checkOutputUnits(pipeline: Pipeline, graph: GraphModelSpec, ctx: Compil
 /**
  * Builds (not compiles) the tfjs functional model of a graph. Layer seeds come from
  * `deriveSeed(ctx.seed, nodeName, role)`: the same seed builds bit-identical initial weights.
+ * The one graph builder (`buildSharedGraphModel`) also serves encoder-decoders, so `node:k`
+ * references, `initialState` and merging layers work in hand-written graphs too.
  */
 export function buildGraphModel(
   graph: GraphModelSpec,
   ctx: CompileContext,
   name?: string,
 ): tfl.LayersModel {
-  const tensors = new Map<string, tfl.SymbolicTensor>();
-  for (const input of graph.inputs) {
-    tensors.set(
-      input.name,
-      tfl.input({ shape: input.shape, dtype: input.dtype ?? 'int32', name: input.name }),
-    );
-  }
-  const created: tfl.layers.Layer[] = [];
-  try {
-    for (const node of topologicalOrder(graph)) {
-      const layer = createLayer(node.layer, {
-        name: node.name,
-        seed: (role) => deriveSeed(ctx.seed, node.name, role),
-        compile: ctx,
-      });
-      created.push(layer);
-      const inputs = node.inputs.map((input) => tensors.get(input) as tfl.SymbolicTensor);
-      // tidy: building weights may leave temporaries (tfjs' LSTM unitForgetBias leaks 4); variables survive it.
-      let output: ReturnType<tfl.layers.Layer['apply']> | undefined;
-      tf.tidy(() => {
-        output = layer.apply(inputs.length === 1 ? (inputs[0] as tfl.SymbolicTensor) : inputs);
-      });
-      if (Array.isArray(output)) throw new Error(`layer ${node.name} returned several outputs`);
-      tensors.set(node.name, output as tfl.SymbolicTensor);
-    }
-    const outputs = graph.outputs.map((output) => {
-      const tensor = tensors.get(output);
-      if (tensor === undefined) throw new Error(`unknown output "${output}"`);
-      return tensor;
-    });
-    const inputs = graph.inputs.map((input) => tensors.get(input.name) as tfl.SymbolicTensor);
-    return tfl.model({ inputs, outputs, ...(name === undefined ? {} : { name }) });
-  } catch (error) {
-    for (const layer of created) {
-      try {
-        if (layer.built) layer.dispose();
-      } catch {
-        // already disposed through a shared weight; the original error matters
-      }
-    }
-    if (error instanceof SeqpipeError) throw error;
-    throw compileError(
-      `tfjs could not build the model: ${error instanceof Error ? error.message : String(error)}`,
-      '/model',
-      'check the layer order and sizes',
-      error,
-    );
-  }
+  return buildSharedGraphModel(graph, ctx, new Map(), name);
 }
 
 /**

@@ -4,16 +4,10 @@ import { SeqpipeError } from '@seqpipe/errors';
 import { deriveSeed } from './derive-seed.js';
 import { createLayer } from './layer-registry.js';
 import type { CompileContext, GraphModelSpec, GraphNodeSpec } from './pipeline-types.js';
+import { parseTensorRef } from './tensor-ref.js';
 
 /** Layers by node name: a second graph built with the same map reuses (shares) those layers. */
 export type SharedLayers = Map<string, tfl.layers.Layer>;
-
-/** `node:k` → `{ node, index: k }`; a plain name is output 0. */
-export function parseTensorRef(ref: string): { node: string; index: number } {
-  const match = /^(.*):(\d+)$/.exec(ref);
-  if (match === null) return { node: ref, index: 0 };
-  return { node: match[1] as string, index: Number(match[2]) };
-}
 
 function buildError(message: string, cause?: unknown): SeqpipeError {
   return new SeqpipeError('SEQPIPE_SPEC_COMPILE', `/model: ${message} (check the layer wiring)`, {

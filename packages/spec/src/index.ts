@@ -71,7 +71,8 @@ export type {
   EncoderDecoderModels,
   Seq2seqCompileContext,
 } from './encoder-decoder.js';
-export { buildSharedGraphModel, parseTensorRef } from './graph-builder.js';
+export { buildSharedGraphModel } from './graph-builder.js';
+export { parseTensorRef } from './tensor-ref.js';
 export type { SharedLayers } from './graph-builder.js';
 export type {
   EncoderDecoderModelSpec,

@@ -3,6 +3,7 @@ import { describeValue } from '@seqpipe/errors';
 import { didYouMean } from './did-you-mean.js';
 import { childPointer, pointer } from './json-pointer.js';
 import { isLayerType, layerShapeRules, type ValueKind } from './layer-kinds.js';
+import { parseTensorRef } from './tensor-ref.js';
 
 type JsonObject = Record<string, unknown>;
 
@@ -178,6 +179,9 @@ function inputKind(input: JsonObject): ValueKind | undefined {
   return undefined;
 }
 
+/** Layer types that take several inputs (Keras merge layers). */
+const MERGING_LAYERS: ReadonlySet<unknown> = new Set(['concatenate']);
+
 function checkGraph(model: JsonObject, issues: Issue[]): Flow[] | undefined {
   const inputs = Array.isArray(model['inputs']) ? model['inputs'] : [];
   const nodes = Array.isArray(model['nodes']) ? model['nodes'] : [];
@@ -208,8 +212,14 @@ function checkGraph(model: JsonObject, issues: Issue[]): Flow[] | undefined {
     pending.push({ index, node, name });
   });
   const names = [...defined.keys()];
+  /** Output 0 of a node is its value; outputs 1.. of a recurrent layer with returnState are states. */
+  const flowOf = (ref: string): Flow | undefined => {
+    const { node, index } = parseTensorRef(ref);
+    const flow = flows.get(node);
+    return index === 0 || flow === undefined ? flow : { kind: 'vector', producer: undefined };
+  };
   const unresolved = (ref: unknown, path: string): boolean => {
-    if (typeof ref !== 'string' || defined.has(ref)) return false;
+    if (typeof ref !== 'string' || defined.has(parseTensorRef(ref).node)) return false;
     const hint = didYouMean(ref, names) ?? `defined names: ${names.join(', ')}`;
     issues.push({
       path,
@@ -234,13 +244,20 @@ function checkGraph(model: JsonObject, issues: Issue[]): Flow[] | undefined {
     refs.forEach((ref, i) => {
       if (unresolved(ref, pointer('model', 'nodes', entry.index, 'inputs', i))) bad = true;
     });
-    if (refs.length > 1) {
+    const states = entry.node['initialState'];
+    if (Array.isArray(states)) {
+      states.forEach((ref, i) => {
+        if (unresolved(ref, pointer('model', 'nodes', entry.index, 'initialState', i))) bad = true;
+      });
+    }
+    const layerType = isObject(entry.node['layer']) ? entry.node['layer']['type'] : undefined;
+    if (refs.length > 1 && !MERGING_LAYERS.has(layerType)) {
       issues.push({
         path: pointer('model', 'nodes', entry.index, 'inputs'),
-        message: `a ${String(isObject(entry.node['layer']) ? entry.node['layer']['type'] : 'layer')} layer takes exactly one input`,
+        message: `a ${String(layerType ?? 'layer')} layer takes exactly one input`,
         expected: '1 input',
         received: `${refs.length} inputs`,
-        hint: 'no layer type merges several inputs yet; apply it to one node',
+        hint: `only ${[...MERGING_LAYERS].join(', ')} merges several inputs; pass states through "initialState"`,
       });
       bad = true;
     }
@@ -252,16 +269,18 @@ function checkGraph(model: JsonObject, issues: Issue[]): Flow[] | undefined {
   while (progress && waiting.size > 0) {
     progress = false;
     for (const entry of [...waiting]) {
-      const refs = entry.node['inputs'] as unknown[];
-      const source = refs[0] as string;
-      if (!flows.has(source)) continue;
+      const refs = entry.node['inputs'] as string[];
+      const states = Array.isArray(entry.node['initialState'])
+        ? (entry.node['initialState'] as string[])
+        : [];
+      if (![...refs, ...states].every((ref) => flows.has(parseTensorRef(ref).node))) continue;
       waiting.delete(entry);
       progress = true;
       const layer = entry.node['layer'];
       const flow = isObject(layer)
         ? applyLayer(
             { path: pointer('model', 'nodes', entry.index, 'layer'), layer },
-            flows.get(source),
+            flowOf(refs[0] as string),
             issues,
           )
         : undefined;
@@ -280,7 +299,7 @@ function checkGraph(model: JsonObject, issues: Issue[]): Flow[] | undefined {
   outputs.forEach((ref, i) => {
     if (unresolved(ref, pointer('model', 'outputs', i))) complete = false;
     else if (typeof ref === 'string') {
-      const flow = flows.get(ref);
+      const flow = flowOf(ref);
       if (flow === undefined) complete = false;
       else result.push(flow);
     }
