@@ -25,6 +25,17 @@ const RECURRENT_ACTIVATIONS = [
   'swish',
 ];
 
+/** The fixed train/test splits of the IMDB sources (aclImdb folders, imdb.npz). */
+const IMDB_SPLITS = {
+  type: 'array',
+  minItems: 1,
+  uniqueItems: true,
+  items: { enum: ['train', 'test'] },
+  default: ['train', 'test'],
+  description:
+    'Which of the fixed splits to read; test examples form the test set, validation comes from train.',
+};
+
 const name = {
   type: 'string',
   minLength: 1,
@@ -375,15 +386,7 @@ export const pipelineSchema: JsonSchema = {
               description:
                 'The aclImdb folder (train|test/pos|neg/<id>_<rating>.txt), relative to the pipeline file or to --data-dir. Records: text, label (1 pos, 0 neg), rating, id.',
             },
-            splits: {
-              type: 'array',
-              minItems: 1,
-              uniqueItems: true,
-              items: { enum: ['train', 'test'] },
-              default: ['train', 'test'],
-              description:
-                'Which of the fixed splits to read; test examples form the test set, validation comes from train.',
-            },
+            splits: IMDB_SPLITS,
           },
         },
         {
@@ -427,15 +430,7 @@ export const pipelineSchema: JsonSchema = {
               minLength: 1,
               description: 'Word written for oovChar ids; absent: they are dropped.',
             },
-            splits: {
-              type: 'array',
-              minItems: 1,
-              uniqueItems: true,
-              items: { enum: ['train', 'test'] },
-              default: ['train', 'test'],
-              description:
-                'Which of the fixed splits to read; test examples form the test set, validation comes from train.',
-            },
+            splits: IMDB_SPLITS,
           },
         },
         {
