@@ -1,4 +1,3 @@
-import { describeValue } from '@seqpipe/errors';
 import type {
   ClassificationMetrics,
   ClassMetrics,
@@ -16,7 +15,6 @@ import type {
   ScoredExample,
 } from './report-input.js';
 import {
-  DocumentReader,
   readArray,
   readBoolean,
   readLiteral,
@@ -27,7 +25,7 @@ import {
   readString,
   type Read,
 } from './document-reader.js';
-import { countOf, throwInvalid } from './invalid-input.js';
+import { parseMetricsFile } from './metrics-file.js';
 
 const HINT = 'Delete the file and run the pipeline again to regenerate it.';
 
@@ -249,55 +247,5 @@ const readDocument: Read<MetricsDocument> = readObject('a JSON object', (r, o, p
  * const document = parseMetricsDocument(readFileSync(file, 'utf8'), file);
  */
 export function parseMetricsDocument(json: string, file: string): MetricsDocument {
-  let value: unknown;
-  try {
-    value = JSON.parse(json);
-  } catch (cause) {
-    const reason = cause instanceof Error ? cause.message : String(cause);
-    throwInvalid(
-      `Metrics file ${file} is not valid JSON: ${reason}`,
-      [
-        {
-          path: '',
-          message: 'not valid JSON',
-          expected: 'a JSON object',
-          received: describeValue(json),
-        },
-      ],
-      { file, hint: HINT },
-    );
-  }
-  const reader = new DocumentReader();
-  if (isNewerVersion(value)) {
-    throwInvalid(
-      `Metrics file ${file} has schemaVersion ${describeValue((value as { schemaVersion: unknown }).schemaVersion)}:`,
-      [
-        {
-          path: '/schemaVersion',
-          message: 'written by a newer seqpipe',
-          expected: '1',
-          received: describeValue((value as { schemaVersion: unknown }).schemaVersion),
-        },
-      ],
-      { file, hint: 'Upgrade seqpipe to read it, or regenerate the file with this version.' },
-    );
-  }
-  const document = readDocument(reader, value, '');
-  if (reader.issues.length > 0) {
-    throwInvalid(
-      `Invalid metrics file ${file} (${countOf(reader.issues.length, 'problem')}):`,
-      reader.issues,
-      {
-        file,
-        hint: HINT,
-      },
-    );
-  }
-  return document;
-}
-
-function isNewerVersion(value: unknown): boolean {
-  if (typeof value !== 'object' || value === null) return false;
-  const version = (value as { schemaVersion?: unknown }).schemaVersion;
-  return typeof version === 'number' && Number.isInteger(version) && version > 1;
+  return parseMetricsFile(json, file, HINT, (reader, value) => readDocument(reader, value, ''));
 }

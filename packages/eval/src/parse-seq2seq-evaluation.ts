@@ -1,6 +1,5 @@
-import { describeValue } from '@seqpipe/errors';
 import {
-  DocumentReader,
+  type DocumentReader,
   readArray,
   readLiteral,
   readNumber,
@@ -10,7 +9,7 @@ import {
   readString,
   type Read,
 } from './document-reader.js';
-import { countOf, throwInvalid } from './invalid-input.js';
+import { parseMetricsFile } from './metrics-file.js';
 import type { LayerSummary, Seq2seqRecord } from './report-input.js';
 import type { Seq2seqEvaluation, TranslationSample } from './seq2seq-report.js';
 import type { SequenceMetrics } from './sequence-metrics.js';
@@ -167,47 +166,5 @@ function readEvaluation(reader: DocumentReader, value: unknown): Seq2seqEvaluati
  * found (`/records/test/3/edits: wrong type; expected an integer ≥ 0; received "two"`).
  */
 export function parseSeq2seqEvaluation(json: string, file: string): Seq2seqEvaluation {
-  let value: unknown;
-  try {
-    value = JSON.parse(json);
-  } catch (cause) {
-    const reason = cause instanceof Error ? cause.message : String(cause);
-    throwInvalid(
-      `Metrics file ${file} is not valid JSON: ${reason}`,
-      [
-        {
-          path: '',
-          message: 'not valid JSON',
-          expected: 'a JSON object',
-          received: describeValue(json),
-        },
-      ],
-      { file, hint: HINT },
-    );
-  }
-  const version = (value as { schemaVersion?: unknown } | null)?.schemaVersion;
-  if (typeof version === 'number' && Number.isInteger(version) && version > 1) {
-    throwInvalid(
-      `Metrics file ${file} has schemaVersion ${describeValue(version)}:`,
-      [
-        {
-          path: '/schemaVersion',
-          message: 'written by a newer seqpipe',
-          expected: '1',
-          received: describeValue(version),
-        },
-      ],
-      { file, hint: 'Upgrade seqpipe to read it, or regenerate the file with this version.' },
-    );
-  }
-  const reader = new DocumentReader();
-  const evaluation = readEvaluation(reader, value);
-  if (reader.issues.length > 0) {
-    throwInvalid(
-      `Invalid metrics file ${file} (${countOf(reader.issues.length, 'problem')}):`,
-      reader.issues,
-      { file, hint: HINT },
-    );
-  }
-  return evaluation;
+  return parseMetricsFile(json, file, HINT, readEvaluation);
 }
