@@ -25,6 +25,21 @@ const RECURRENT_ACTIVATIONS = [
   'swish',
 ];
 
+/** The history figure a training control watches (early stopping, reduce-LR-on-plateau). */
+const MONITOR = {
+  type: 'string',
+  pattern: '^[a-z][A-Za-z0-9]*$',
+  default: 'valLoss',
+  description:
+    'History key to watch: loss, accuracy, valLoss, valAccuracy (any metric the run logs).',
+};
+
+const MONITOR_MODE = {
+  enum: ['auto', 'min', 'max'],
+  default: 'auto',
+  description: "'auto': max for accuracy-like keys, min for losses.",
+};
+
 /** The fixed train/test splits of the IMDB sources (aclImdb folders, imdb.npz). */
 const IMDB_SPLITS = {
   type: 'array',
@@ -922,18 +937,8 @@ export const pipelineSchema: JsonSchema = {
             'Stop when the monitored figure stops improving (Keras EarlyStopping, with restoreBestWeights).',
           additionalProperties: false,
           properties: {
-            monitor: {
-              type: 'string',
-              pattern: '^[a-z][A-Za-z0-9]*$',
-              default: 'valLoss',
-              description:
-                'History key to watch: loss, accuracy, valLoss, valAccuracy (any metric the run logs).',
-            },
-            mode: {
-              enum: ['auto', 'min', 'max'],
-              default: 'auto',
-              description: "'auto': max for accuracy-like keys, min for losses.",
-            },
+            monitor: MONITOR,
+            mode: MONITOR_MODE,
             patience: {
               type: 'integer',
               minimum: 0,
@@ -959,18 +964,8 @@ export const pipelineSchema: JsonSchema = {
             'Multiply the learning rate by factor when the monitored figure plateaus (Keras ReduceLROnPlateau).',
           additionalProperties: false,
           properties: {
-            monitor: {
-              type: 'string',
-              pattern: '^[a-z][A-Za-z0-9]*$',
-              default: 'valLoss',
-              description:
-                'History key to watch: loss, accuracy, valLoss, valAccuracy (any metric the run logs).',
-            },
-            mode: {
-              enum: ['auto', 'min', 'max'],
-              default: 'auto',
-              description: "'auto': max for accuracy-like keys, min for losses.",
-            },
+            monitor: MONITOR,
+            mode: MONITOR_MODE,
             factor: {
               type: 'number',
               exclusiveMinimum: 0,
