@@ -6,5 +6,6 @@ export type { WasmSource } from './wasm-source.js';
 export { fusedLstm } from './fused/fused-lstm.js';
 export type { FusedLstmOptions, FusedLstmResult } from './fused/fused-lstm.js';
 export { fusedKernelsActive } from './fused/fused-kernels-active.js';
+export { fusedKernelCalls } from './fused/fused-rnn-module.js';
 export { fusedGru, fusedSimpleRnn } from './fused/fused-single-state-rnn.js';
 export type { FusedRnnOptions, FusedRnnResult } from './fused/fused-single-state-rnn.js';

@@ -55,6 +55,13 @@ async function seqpipeRecurrentLayers(): Promise<RecurrentLayers> {
   };
 }
 
+/** Fused kernel calls so far (forward and backward), for seqpipe's systems; 0 for the others. */
+async function fusedCallCount(system: SystemName): Promise<number> {
+  if (!system.startsWith('seqpipe')) return 0;
+  const { fusedKernelCalls } = await import('@seqpipe/backend');
+  return Object.values(fusedKernelCalls()).reduce((sum, n) => sum + n, 0);
+}
+
 async function trainStep(model: tfl.LayersModel, xs: tf.Tensor[], y: tf.Tensor): Promise<void> {
   await model.trainOnBatch(xs.length === 1 ? xs[0]! : xs, y);
 }
@@ -85,6 +92,7 @@ async function main(): Promise<void> {
   for (let i = 0; i < o.warmupSteps || elapsed(w0) < o.minSeconds; i++) {
     await trainStep(model, train.xs, train.y);
   }
+  const callsBefore = await fusedCallCount(args.system);
   let steps = 0;
   const t0 = performance.now();
   while (steps < o.maxSteps || elapsed(t0) < o.minSeconds) {
@@ -93,6 +101,7 @@ async function main(): Promise<void> {
     if (elapsed(t0) >= o.stepSeconds) break;
   }
   const trainSeconds = (performance.now() - t0) / 1000;
+  const fusedCalls = (await fusedCallCount(args.system)) - callsBefore;
 
   const predictBatch = workload.kind === 'seq2seq' ? workload.batch : 128;
   const pred = makeBatch(workload, predictBatch, 2);
@@ -122,6 +131,12 @@ async function main(): Promise<void> {
     peakRssMb: (process.resourceUsage().maxRSS * 1024) / 2 ** 20,
     trainSteps: steps,
     backend,
+    ...(args.system.startsWith('seqpipe')
+      ? {
+          fusedKernelCallsPerStep: fusedCalls / steps,
+          ...(fusedCalls === 0 ? { note: 'fused kernels not used' } : {}),
+        }
+      : {}),
   };
   process.stdout.write(`${JSON.stringify(result)}\n`);
 }

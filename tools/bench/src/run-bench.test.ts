@@ -23,6 +23,9 @@ describe('bench harness (smoke)', () => {
       expect(r?.peakRssMb).toBeGreaterThan(10);
     }
     expect(systems['tfjs-wasm']?.trainVsStockWasm).toBe(1);
+    // One LSTM: one fused forward and one fused backward per training step.
+    expect(systems['seqpipe-wasm-1']?.fusedKernelCallsPerStep).toBe(2);
+    expect(systems['seqpipe-wasm-1']?.note).toBeUndefined();
     expect(systems['seqpipe-wasm-1']?.backend).toMatch(/^backend: wasm \(SIMD on, 1 thread/);
     const table = formatTable(result);
     expect(table.split('\n')).toHaveLength(2 + 3);

@@ -49,6 +49,8 @@ export interface Measurement {
   peakRssMb: number;
   trainSteps: number;
   backend: string;
+  /** seqpipe systems: fused kernel calls (forward + backward) per training step; 0 = not fused. */
+  fusedKernelCallsPerStep?: number;
   /** Set when part of the system was not what was asked for (e.g. a fallback). */
   note?: string;
 }

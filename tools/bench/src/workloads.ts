@@ -152,7 +152,9 @@ export function buildModel(w: Workload, layers: RecurrentLayers): tfl.LayersMode
   );
   if (w.cell === 'bilstm') {
     model.add(
-      tfl.layers.bidirectional({ layer: layers.lstm({ ...common, ...init(1) }) as tfl.RNN }),
+      layers.wrap(
+        tfl.layers.bidirectional({ layer: layers.lstm({ ...common, ...init(1) }) as tfl.RNN }),
+      ),
     );
   } else if (w.cell === 'lstm') {
     model.add(layers.lstm({ ...common, ...init(1) }));

@@ -25,8 +25,21 @@ export class FusedRnnModule {
   private readonly blocks: Array<[number, number]> = [];
   private readonly base: number;
 
+  /** Calls per kernel function since the module was compiled (diagnostics, benchmarks). */
+  readonly calls: Record<string, number> = {};
+
   constructor(exports: FusedRnnExports) {
-    this.exports = exports;
+    const counted: Record<string, unknown> = { ...exports };
+    for (const [name, value] of Object.entries(exports)) {
+      if (typeof value !== 'function') continue;
+      const kernel = value as (...args: number[]) => void;
+      this.calls[name] = 0;
+      counted[name] = (...args: number[]) => {
+        this.calls[name] = (this.calls[name] ?? 0) + 1;
+        kernel(...args);
+      };
+    }
+    this.exports = counted as unknown as FusedRnnExports;
     this.base = align(Number(exports.__heap_base.value));
   }
 
@@ -99,4 +112,13 @@ export function fusedRnnModule(): FusedRnnModule {
     g[MODULE_KEY] = module;
   }
   return module;
+}
+
+/**
+ * How many times each fused kernel ran in this process (`lstm_forward`, `gru_backward`, ...):
+ * `{}` until a fused layer first runs. Tells whether a model really took the fused path.
+ */
+export function fusedKernelCalls(): Readonly<Record<string, number>> {
+  const g = globalThis as unknown as Record<symbol, FusedRnnModule | undefined>;
+  return { ...g[MODULE_KEY]?.calls };
 }
