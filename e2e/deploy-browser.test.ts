@@ -107,7 +107,12 @@ describe('deploy browser (headless Chromium)', () => {
     try {
       expect(state.name).toBe('tiny-deploy');
       expect(state.crossOriginIsolated).toBe(false);
-      expect(state.backend).toMatchObject({ backend: 'wasm', simd: true, threads: 1 });
+      expect(state.backend).toMatchObject({
+        backend: 'wasm',
+        simd: true,
+        threads: 1,
+        fusedKernels: true,
+      });
       const predictions = await runIn<Prediction>(page, PROBE_TEXTS);
       expect(maxScoreDiff(predictions, fixture.reference)).toBeLessThanOrEqual(1e-5);
       // The demo table shows them too.
@@ -133,7 +138,12 @@ describe('deploy browser (headless Chromium)', () => {
     const { page, state, errors } = await openDemo('isolated');
     try {
       expect(state.crossOriginIsolated).toBe(true);
-      expect(state.backend).toMatchObject({ backend: 'wasm', simd: true, threads: 2 });
+      expect(state.backend).toMatchObject({
+        backend: 'wasm',
+        simd: true,
+        threads: 2,
+        fusedKernels: true,
+      });
       expect(state.backend.fallbackReason).toBeUndefined();
       const predictions = await runIn<Prediction>(page, PROBE_TEXTS);
       expect(maxScoreDiff(predictions, fixture.reference)).toBeLessThanOrEqual(1e-5);

@@ -54,7 +54,7 @@ export function describeHttpTarget(
         status: 'ok',
         name: 'tiny-deploy',
         labels: ['negative', 'positive'],
-        backend: { backend: 'wasm', simd: true },
+        backend: { backend: 'wasm', simd: true, fusedKernels: true },
       });
       const answer = await predict(server.url, PROBE_TEXTS);
       expect(answer.status).toBe(200);

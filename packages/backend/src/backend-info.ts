@@ -22,17 +22,24 @@ export interface BackendInfo {
   /** Threads the backend computes with (XNNPACK's pool size for WASM, 1 for cpu). */
   threads: number;
   tfjsVersion: string;
+  /**
+   * seqpipe's fused recurrent kernels run the LSTM/GRU/SimpleRNN layers (WASM only; when false
+   * on WASM, `fallbackReason` says why).
+   */
+  fusedKernels: boolean;
   /** Set when less than what was asked for was delivered (fewer threads, no SIMD), saying why. */
   fallbackReason?: string;
 }
 
 /**
- * One line for logs: `backend: wasm (SIMD on, 2 threads) · tfjs 4.22.0`, plus
- * ` · fallback: <reason>` when the backend delivered less than was asked for.
+ * One line for logs: `backend: wasm (SIMD on, 2 threads, fused RNN kernels) · tfjs 4.22.0`,
+ * plus ` · fallback: <reason>` when the backend delivered less than was asked for.
  */
 export function formatBackendInfo(info: BackendInfo): string {
   const threads = `${info.threads} thread${info.threads === 1 ? '' : 's'}`;
-  const details = info.backend === 'wasm' ? ` (SIMD ${info.simd ? 'on' : 'off'}, ${threads})` : '';
+  const fused = info.fusedKernels ? ', fused RNN kernels' : '';
+  const details =
+    info.backend === 'wasm' ? ` (SIMD ${info.simd ? 'on' : 'off'}, ${threads}${fused})` : '';
   let line = `backend: ${info.backend}${details} · tfjs ${info.tfjsVersion}`;
   if (info.fallbackReason !== undefined) line += ` · fallback: ${info.fallbackReason}`;
   return line;

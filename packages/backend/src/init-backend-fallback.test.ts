@@ -17,6 +17,7 @@ describe('initBackend when threads cannot start', () => {
       simd: true,
       threads: 1,
       tfjsVersion: '4.22.0',
+      fusedKernels: true,
       fallbackReason:
         'threaded WASM failed to start (worker_threads unavailable); running single-threaded',
     });
@@ -24,7 +25,7 @@ describe('initBackend when threads cannot start', () => {
     expect(tf.getBackend()).toBe('wasm');
     expect(tf.tidy(() => tf.matMul(tf.ones([2, 3]), tf.ones([3, 4])).dataSync()[5])).toBe(3);
     expect(formatBackendInfo(info)).toBe(
-      'backend: wasm (SIMD on, 1 thread) · tfjs 4.22.0 · fallback: threaded WASM failed to start (worker_threads unavailable); running single-threaded',
+      'backend: wasm (SIMD on, 1 thread, fused RNN kernels) · tfjs 4.22.0 · fallback: threaded WASM failed to start (worker_threads unavailable); running single-threaded',
     );
     // Same request again: the recorded outcome, no second attempt.
     expect(await initBackend({ threads: 2 })).toEqual(info);

@@ -39,12 +39,13 @@ describe('initBackend', () => {
       simd: true,
       threads: AUTO_THREADS,
       tfjsVersion: '4.22.0',
+      fusedKernels: true,
     });
     expect(info.threads).toBeGreaterThanOrEqual(1);
     expect(tf.getBackend()).toBe('wasm');
     expect(getThreadsCount()).toBe(info.threads);
     expect(formatBackendInfo(info)).toBe(
-      `backend: wasm (SIMD on, ${AUTO_THREADS} thread${AUTO_THREADS === 1 ? '' : 's'}) · tfjs 4.22.0`,
+      `backend: wasm (SIMD on, ${AUTO_THREADS} thread${AUTO_THREADS === 1 ? '' : 's'}, fused RNN kernels) · tfjs 4.22.0`,
     );
   });
 
@@ -82,7 +83,13 @@ describe('initBackend', () => {
     const wasmInfo = await initBackend();
     const x = tf.tensor1d([1, 2, 3]);
     const cpuInfo = await initBackend({ type: 'cpu' });
-    expect(cpuInfo).toEqual({ backend: 'cpu', simd: false, threads: 1, tfjsVersion: '4.22.0' });
+    expect(cpuInfo).toEqual({
+      backend: 'cpu',
+      simd: false,
+      threads: 1,
+      tfjsVersion: '4.22.0',
+      fusedKernels: false,
+    });
     expect(formatBackendInfo(cpuInfo)).toBe('backend: cpu · tfjs 4.22.0');
     expect(tf.getBackend()).toBe('cpu');
     const y = tf.mul(x, 2);
@@ -106,17 +113,29 @@ describe('initBackend', () => {
     held.dispose();
 
     const single = await initBackend({ threads: 1 });
-    expect(single).toEqual({ backend: 'wasm', simd: true, threads: 1, tfjsVersion: '4.22.0' });
+    expect(single).toEqual({
+      backend: 'wasm',
+      simd: true,
+      threads: 1,
+      tfjsVersion: '4.22.0',
+      fusedKernels: true,
+    });
     expect(getThreadsCount()).toBe(1);
     const noSimd = await initBackend({ threads: 1, simd: false });
-    expect(noSimd).toEqual({ backend: 'wasm', simd: false, threads: 1, tfjsVersion: '4.22.0' });
+    expect(noSimd).toEqual({
+      backend: 'wasm',
+      simd: false,
+      threads: 1,
+      tfjsVersion: '4.22.0',
+      fusedKernels: true,
+    });
     expect(tf.tidy(() => tf.matMul(tf.ones([2, 3]), tf.ones([3, 2])).dataSync()[0])).toBe(3);
 
     const fallback = await initBackend({ threads: 2, simd: false });
     expect(fallback.threads).toBe(1);
     expect(fallback.fallbackReason).toMatch(/needs SIMD/);
     expect(formatBackendInfo(fallback)).toMatch(
-      /^backend: wasm \(SIMD off, 1 thread\) · tfjs 4\.22\.0 · fallback: /,
+      /^backend: wasm \(SIMD off, 1 thread, fused RNN kernels\) · tfjs 4\.22\.0 · fallback: /,
     );
 
     const back = await initBackend({ threads: 2 });
@@ -150,18 +169,16 @@ describe('backendMatrix', () => {
 });
 
 describe('formatBackendInfo', () => {
-  it('renders thread counts and fallbacks', () => {
+  it('renders thread counts, fused kernels and fallbacks', () => {
+    const wasm = { backend: 'wasm', simd: true, threads: 1, tfjsVersion: '4.22.0' } as const;
+    expect(formatBackendInfo({ ...wasm, fusedKernels: true })).toBe(
+      'backend: wasm (SIMD on, 1 thread, fused RNN kernels) · tfjs 4.22.0',
+    );
     expect(
-      formatBackendInfo({ backend: 'wasm', simd: true, threads: 1, tfjsVersion: '4.22.0' }),
-    ).toBe('backend: wasm (SIMD on, 1 thread) · tfjs 4.22.0');
-    expect(
-      formatBackendInfo({
-        backend: 'wasm',
-        simd: true,
-        threads: 1,
-        tfjsVersion: '4.22.0',
-        fallbackReason: 'no workers',
-      }),
-    ).toBe('backend: wasm (SIMD on, 1 thread) · tfjs 4.22.0 · fallback: no workers');
+      formatBackendInfo({ ...wasm, threads: 2, fusedKernels: false, fallbackReason: 'no workers' }),
+    ).toBe('backend: wasm (SIMD on, 2 threads) · tfjs 4.22.0 · fallback: no workers');
+    expect(formatBackendInfo({ ...wasm, backend: 'cpu', simd: false, fusedKernels: false })).toBe(
+      'backend: cpu · tfjs 4.22.0',
+    );
   });
 });

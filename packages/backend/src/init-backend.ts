@@ -13,7 +13,9 @@ import { restoreProcessListeners, snapshotProcessListeners } from './process-lis
 import { registerChainedOps } from './register-chained-ops.js';
 import { registerWasmKernelFixes } from './kernels/register-wasm-kernels.js';
 import { backendState, type BackendFactory } from './backend-state.js';
+import { fusedRnnAvailable, installFusedRnnWasm } from './fused/fused-rnn-module.js';
 import {
+  FUSED_RNN_WASM_FILE,
   describeWasmSource,
   instantiateWasmFrom,
   wasmUrlPrefix,
@@ -109,7 +111,7 @@ function normalizeOptions(options: unknown): NormalizedOptions {
       path: '/wasm',
       message: 'invalid WASM source',
       expected:
-        '{ url } (a folder serving tfjs-backend-wasm*.wasm), { module: WebAssembly.Module, simd } or { bytes: Uint8Array, simd }',
+        '{ url } (a folder serving tfjs-backend-wasm*.wasm), { module: WebAssembly.Module, simd, fusedRnn?: WebAssembly.Module } or { bytes: Uint8Array, simd, fusedRnn?: Uint8Array }',
       received: describeValue(wasm),
     });
   }
@@ -133,8 +135,16 @@ function isWasmSource(value: unknown): value is WasmSource {
   const v = value as Record<string, unknown>;
   if ('url' in v) return typeof v['url'] === 'string' || v['url'] instanceof URL;
   if (typeof v['simd'] !== 'boolean') return false;
-  if ('module' in v) return v['module'] instanceof WebAssembly.Module;
-  return v['bytes'] instanceof Uint8Array;
+  if ('module' in v) {
+    return (
+      v['module'] instanceof WebAssembly.Module &&
+      (v['fusedRnn'] === undefined || v['fusedRnn'] instanceof WebAssembly.Module)
+    );
+  }
+  return (
+    v['bytes'] instanceof Uint8Array &&
+    (v['fusedRnn'] === undefined || v['fusedRnn'] instanceof Uint8Array)
+  );
 }
 
 /** The caller's compiled module or bytes, when it gave one (not a URL). */
@@ -313,6 +323,31 @@ async function heldWasmBackend(
   return new BackendWasm(module as unknown as ConstructorParameters<typeof BackendWasm>[0]);
 }
 
+/**
+ * Makes the fused recurrent kernels' binary available: embedded (npm package), or from the
+ * source (`fusedRnn`, or FUSED_RNN_WASM_FILE in the `url` folder). Returns why not, if not.
+ */
+async function prepareFusedKernels(source: WasmSource | undefined): Promise<string | undefined> {
+  if (fusedRnnAvailable()) return undefined;
+  const unfused = 'recurrent layers run tfjs-layers (no fused kernels)';
+  try {
+    if (source !== undefined && 'url' in source) {
+      const url = `${wasmUrlPrefix(source.url)}${FUSED_RNN_WASM_FILE}`;
+      const response = await fetch(url);
+      if (!response.ok) return `${unfused}: ${url} answered ${response.status}`;
+      await installFusedRnnWasm(new Uint8Array(await response.arrayBuffer()));
+      return undefined;
+    }
+    if (source?.fusedRnn === undefined) {
+      return `${unfused}: this build does not embed their binary and wasm.fusedRnn was not given`;
+    }
+    await installFusedRnnWasm(source.fusedRnn);
+    return undefined;
+  } catch (error) {
+    return `${unfused}: ${errorMessage(error)}`;
+  }
+}
+
 function wasmBackendInstance(): tf.KernelBackend | undefined {
   return tf.engine().registry['wasm'];
 }
@@ -372,11 +407,14 @@ async function initWasm(options: NormalizedOptions): Promise<BackendInfo> {
   if (threads < plan.threads && outcome.reasons.length === 0) {
     outcome.reasons.push(`asked for ${plan.threads} threads, XNNPACK runs ${threads}`);
   }
+  const fusedProblem = await prepareFusedKernels(plan.source);
+  if (fusedProblem !== undefined) outcome.reasons.push(fusedProblem);
   const info: BackendInfo = {
     backend: 'wasm',
     simd: outcome.simd,
     threads,
     tfjsVersion: tf.version_core,
+    fusedKernels: fusedRnnAvailable(),
   };
   if (outcome.reasons.length > 0) info.fallbackReason = outcome.reasons.join('; ');
   state.wasm = { key: plan.key, info };
@@ -398,7 +436,13 @@ async function initBackendNow(options: unknown): Promise<BackendInfo> {
     // The cpu backend's first write prints an ad for tfjs-node, which cannot install here.
     const cpu = tf.engine().registry['cpu'] as { firstUse?: boolean } | undefined;
     if (cpu !== undefined) cpu.firstUse = false;
-    return { backend: 'cpu', simd: false, threads: 1, tfjsVersion: tf.version_core };
+    return {
+      backend: 'cpu',
+      simd: false,
+      threads: 1,
+      tfjsVersion: tf.version_core,
+      fusedKernels: false,
+    };
   }
   return initWasm(normalized);
 }

@@ -34,6 +34,7 @@ describe('initBackend with a WASM binary the caller holds', () => {
       simd: true,
       threads: 1,
       tfjsVersion: '4.22.0',
+      fusedKernels: true,
       fallbackReason: 'a WASM module or bytes given in `wasm` run the single-thread build',
     });
     expect(product()).toEqual([4, 5, 10, 11]);
@@ -47,7 +48,13 @@ describe('initBackend with a WASM binary the caller holds', () => {
       simd: false,
       wasm: { module, simd: false },
     });
-    expect(fromModule).toEqual({ backend: 'wasm', simd: false, threads: 1, tfjsVersion: '4.22.0' });
+    expect(fromModule).toEqual({
+      backend: 'wasm',
+      simd: false,
+      threads: 1,
+      tfjsVersion: '4.22.0',
+      fusedKernels: true,
+    });
     expect(tf.getBackend()).toBe('wasm');
     expect(product()).toEqual([4, 5, 10, 11]);
     expect(tf.memory().numTensors).toBe(before);

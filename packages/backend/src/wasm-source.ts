@@ -11,11 +11,24 @@
  *
  * `simd` says which binary it is (`tfjs-backend-wasm-simd.wasm` is `true`,
  * `tfjs-backend-wasm.wasm` is `false`). Module and bytes run the single-thread build.
+ *
+ * seqpipe's fused recurrent kernels are a second, small binary (`csrc/fused_rnn.wasm`, served as
+ * {@link FUSED_RNN_WASM_FILE}). The npm package embeds it, so Node needs nothing; bundles leave
+ * it out of their JavaScript and hand it over: `fusedRnn` beside `module`/`bytes` (a module for
+ * workerd, bytes elsewhere), or the file in the `url` folder (fetched). Without it, recurrent
+ * layers run tfjs-layers' own code and `BackendInfo.fusedKernels` is false.
  */
 export type WasmSource =
   | { readonly url: string | URL }
-  | { readonly module: WebAssembly.Module; readonly simd: boolean }
-  | { readonly bytes: Uint8Array; readonly simd: boolean };
+  | {
+      readonly module: WebAssembly.Module;
+      readonly simd: boolean;
+      readonly fusedRnn?: WebAssembly.Module;
+    }
+  | { readonly bytes: Uint8Array; readonly simd: boolean; readonly fusedRnn?: Uint8Array };
+
+/** The file name bundles give seqpipe's fused-kernel binary (`csrc/fused_rnn.wasm`). */
+export const FUSED_RNN_WASM_FILE = 'seqpipe-fused-rnn.wasm';
 
 /** tfjs-backend-wasm's Emscripten module, as `BackendWasm` takes it. */
 export interface EmscriptenWasmModule {

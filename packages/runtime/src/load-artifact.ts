@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { loadLayersModel } from '@tensorflow/tfjs-layers';
-import { initBackend, type BackendOptions } from '@seqpipe/backend';
+import { fuseModel, initBackend, type BackendOptions } from '@seqpipe/backend';
 import { SeqpipeError } from '@seqpipe/errors';
 import { Tokenizer } from '@seqpipe/text';
 import { toReader, type ArtifactSource } from './artifact-source.js';
@@ -45,7 +45,8 @@ export async function loadArtifact(
     );
     return [specs, buffer as ArrayBuffer];
   });
-  const model = await loadLayersModel(tf.io.fromMemory(artifacts));
+  // Recurrent layers predict with seqpipe's fused kernels (when the backend has them).
+  const model = fuseModel(await loadLayersModel(tf.io.fromMemory(artifacts)));
   return new TextClassifier(manifest, tokenizer, model);
 }
 

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { loadLayersModel, type LayersModel } from '@tensorflow/tfjs-layers';
-import { initBackend } from '@seqpipe/backend';
+import { fuseModel, initBackend } from '@seqpipe/backend';
 import { SeqpipeError } from '@seqpipe/errors';
 import { Vocabulary, type VocabularyJSON } from '@seqpipe/text';
 import { toReader, type ArtifactSource } from './artifact-source.js';
@@ -55,7 +55,7 @@ async function loadModel(
       weights.byteOffset + weights.byteLength,
     ) as ArrayBuffer,
   ]);
-  const model = await loadLayersModel(tf.io.fromMemory(artifacts));
+  const model = fuseModel(await loadLayersModel(tf.io.fromMemory(artifacts)));
   isolateRecurrentKwargs(model);
   return model;
 }

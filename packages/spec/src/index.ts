@@ -51,7 +51,6 @@ export { lowerToGraph } from './lower-to-graph.js';
 export { compileModel } from './compile-model.js';
 export { createOptimizer } from './create-optimizer.js';
 export { layerRegistry } from './layer-registry.js';
-export { fuseRecurrent, setFusedRecurrentLog } from './fused-recurrent.js';
 export type { LayerFactory, LayerBuildContext, LayerSpecOf } from './layer-registry.js';
 export { modelSummary, totalParams } from './model-summary.js';
 export type { LayerSummary } from './model-summary.js';

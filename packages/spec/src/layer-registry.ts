@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
-import { fuseRecurrent } from './fused-recurrent.js';
+import { fuseRecurrent } from '@seqpipe/backend';
 import { SeededOrthogonal } from './seeded-orthogonal.js';
 import { reseedEachTrainingStep, seededDropoutFunc } from './seeded-dropout.js';
 import type {

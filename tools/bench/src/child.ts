@@ -46,7 +46,7 @@ async function setUpSystem(
 
 /** seqpipe's recurrent layers (fused kernels where the options allow). */
 async function seqpipeRecurrentLayers(): Promise<RecurrentLayers> {
-  const { fuseRecurrent } = await import('@seqpipe/spec');
+  const { fuseRecurrent } = await import('@seqpipe/backend');
   return {
     lstm: (args) => fuseRecurrent(stockRecurrentLayers.lstm(args)),
     gru: (args) => fuseRecurrent(stockRecurrentLayers.gru(args)),

@@ -1,4 +1,4 @@
-import { FUSED_RNN_WASM_BASE64 } from './fused-rnn-wasm.js';
+import { FUSED_RNN_WASM_BASE64, FUSED_RNN_WASM_SHA256 } from './fused-rnn-wasm.js';
 
 /** The C functions of csrc/fused_rnn.c (pointers are byte offsets into `memory`). */
 interface FusedRnnExports {
@@ -98,20 +98,88 @@ function decodeBase64(text: string): Uint8Array<ArrayBuffer> {
 
 const MODULE_KEY = Symbol.for('@seqpipe/backend/fused-rnn-module');
 
+/** The kernel functions a fused-rnn binary must export (an older or foreign file lacks some). */
+const KERNEL_EXPORTS = [
+  'lstm_forward',
+  'lstm_backward',
+  'simple_rnn_forward',
+  'simple_rnn_backward',
+  'gru_forward',
+  'gru_backward',
+] as const;
+
+function installed(): FusedRnnModule | undefined {
+  return (globalThis as unknown as Record<symbol, FusedRnnModule | undefined>)[MODULE_KEY];
+}
+
+function install(instance: WebAssembly.Instance): FusedRnnModule {
+  const module = new FusedRnnModule(instance.exports as unknown as FusedRnnExports);
+  (globalThis as unknown as Record<symbol, FusedRnnModule>)[MODULE_KEY] = module;
+  return module;
+}
+
 /**
- * The process-wide fused kernel module, compiled on first use (35 KB: synchronous compilation
- * is allowed everywhere seqpipe runs, including browser main threads, which cap it at 8 MB).
+ * True when the fused kernels can run: their binary is embedded in this build (the npm
+ * package) or was installed with {@link installFusedRnnWasm} (bundles, which ship it as a
+ * separate `.wasm` file to keep it out of the JavaScript).
+ */
+export function fusedRnnAvailable(): boolean {
+  return installed() !== undefined || FUSED_RNN_WASM_BASE64.length > 0;
+}
+
+/**
+ * Installs the fused kernels from their `.wasm` binary (`csrc/fused_rnn.wasm` of this package
+ * version): bytes are checked against the sha256 this build was made with, a compiled module
+ * (Cloudflare workerd compiles no WASM from bytes) against the kernel functions it must export.
+ * Throws when the binary does not fit; a fitting one is a no-op once the kernels are installed.
+ */
+export async function installFusedRnnWasm(binary: WebAssembly.Module | Uint8Array): Promise<void> {
+  let compiled: WebAssembly.Module;
+  if (binary instanceof WebAssembly.Module) {
+    const names = new Set(WebAssembly.Module.exports(binary).map((e) => e.name));
+    const missing = KERNEL_EXPORTS.filter((name) => !names.has(name));
+    if (missing.length > 0) {
+      throw new Error(
+        `the fused kernels' module lacks ${missing.join(', ')}: it is not this @seqpipe/backend's csrc/fused_rnn.wasm`,
+      );
+    }
+    compiled = binary;
+  } else {
+    const subtle = globalThis.crypto?.subtle as SubtleCrypto | undefined;
+    if (subtle !== undefined) {
+      const digest = await subtle.digest('SHA-256', binary as Uint8Array<ArrayBuffer>);
+      const hex = Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, '0')).join(
+        '',
+      );
+      if (hex !== FUSED_RNN_WASM_SHA256) {
+        throw new Error(
+          `the fused kernels' binary has sha256 ${hex}, this @seqpipe/backend was built with ${FUSED_RNN_WASM_SHA256}: copy csrc/fused_rnn.wasm from the installed @seqpipe/backend`,
+        );
+      }
+    }
+    if (installed() !== undefined) return;
+    compiled = await WebAssembly.compile(binary as Uint8Array<ArrayBuffer>);
+  }
+  if (installed() !== undefined) return;
+  const instance = await WebAssembly.instantiate(compiled, {});
+  if (installed() === undefined) install(instance);
+}
+
+/**
+ * The process-wide fused kernel module: the installed one, or the embedded binary compiled on
+ * first use (35 KB: synchronous compilation is allowed everywhere seqpipe runs, including
+ * browser main threads, which cap it at 8 MB).
  */
 export function fusedRnnModule(): FusedRnnModule {
-  const g = globalThis as unknown as Record<symbol, FusedRnnModule | undefined>;
-  let module = g[MODULE_KEY];
-  if (module === undefined) {
-    const compiled = new WebAssembly.Module(decodeBase64(FUSED_RNN_WASM_BASE64));
-    const instance = new WebAssembly.Instance(compiled, {});
-    module = new FusedRnnModule(instance.exports as unknown as FusedRnnExports);
-    g[MODULE_KEY] = module;
+  const module = installed();
+  if (module !== undefined) return module;
+  if (FUSED_RNN_WASM_BASE64.length === 0) {
+    throw new Error(
+      'fused recurrent kernels are not installed: this build does not embed their binary; pass it to initBackend as wasm.fusedRnn',
+    );
   }
-  return module;
+  const compiled = new WebAssembly.Module(decodeBase64(FUSED_RNN_WASM_BASE64));
+  return install(new WebAssembly.Instance(compiled, {}));
 }
 
 /**
@@ -119,6 +187,5 @@ export function fusedRnnModule(): FusedRnnModule {
  * `{}` until a fused layer first runs. Tells whether a model really took the fused path.
  */
 export function fusedKernelCalls(): Readonly<Record<string, number>> {
-  const g = globalThis as unknown as Record<symbol, FusedRnnModule | undefined>;
-  return { ...g[MODULE_KEY]?.calls };
+  return { ...installed()?.calls };
 }

@@ -2,8 +2,9 @@
  * `seqpipe bundle <pipeline.json> --target node|deno|bun|worker|browser|all`: deployable output
  * for one artifact under dist/bundles/<name>/<target>/, built with esbuild, sizes printed.
  *
- * Every target keeps the model files (model/) and the WASM binary beside the JavaScript, so the
- * JavaScript figure is the code that runs inference, nothing else:
+ * Every target keeps the model files (model/) and the WASM binaries (tfjs' and seqpipe's fused
+ * recurrent kernels, `seqpipe-fused-rnn.wasm`) beside the JavaScript, so the JavaScript figure
+ * is the code that runs inference, nothing else:
  * - node, deno, bun: `server.mjs`, an HTTP server (`POST /predict`, `GET /health`), bundled
  *   for `--platform=node` (all three run it; a browser bundle fails there), reading the binary's
  *   bytes beside it;
@@ -13,12 +14,14 @@
  * - browser: `seqpipe.js`, an ES module (`load()` -> predict), the three tfjs binaries (threads
  *   when the page is cross-origin isolated), and a demo page under a CSP without `unsafe-eval`.
  */
+import { createHash } from 'node:crypto';
 import { cp, mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import type { Plugin } from 'esbuild';
+import { FUSED_RNN_WASM_FILE } from '@seqpipe/backend';
 import { SeqpipeError } from '@seqpipe/errors';
 import {
   parseManifest,
@@ -57,6 +60,8 @@ export interface BundleResult {
 
 const SIMD_WASM = 'tfjs-backend-wasm-simd.wasm';
 const ALL_WASM = ['tfjs-backend-wasm.wasm', SIMD_WASM, 'tfjs-backend-wasm-threaded-simd.wasm'];
+/** seqpipe's fused recurrent kernels: shipped as a file, not embedded in the JavaScript. */
+const FUSED_WASM = FUSED_RNN_WASM_FILE;
 const ENTRY: Record<BundleTarget, string> = {
   node: 'server.mjs',
   deno: 'server.mjs',
@@ -132,6 +137,7 @@ export async function bundleArtifact(
     for (const file of target === 'browser' ? ALL_WASM : [SIMD_WASM]) {
       await cp(join(wasmDir, file), join(staging, file));
     }
+    await cp(FUSED_WASM_SOURCE, join(staging, FUSED_WASM));
     await buildEntry(target, entrySource(target, kind, modelFiles), join(staging, ENTRY[target]));
     for (const [file, text] of Object.entries(extraFiles(target, modelFiles))) {
       await writeFile(join(staging, file), text);
@@ -147,6 +153,7 @@ export async function bundleArtifact(
     ENTRY[target],
     ...Object.keys(extraFiles(target, modelFiles)),
     ...(target === 'browser' ? ALL_WASM : [SIMD_WASM]),
+    FUSED_WASM,
     ...modelFiles.map((f) => `model/${f}`),
   ]);
   return { target, dir: outDir, entry: files[0] as BundledFile, files };
@@ -175,6 +182,33 @@ function wasmRequire(): NodeJS.Require {
   const require = createRequire(import.meta.url);
   return createRequire(require.resolve('@seqpipe/backend/package.json'));
 }
+
+/** @seqpipe/backend's built fused-kernel binary (`csrc/fused_rnn.wasm`). */
+const FUSED_WASM_SOURCE = join(
+  dirname(createRequire(import.meta.url).resolve('@seqpipe/backend/package.json')),
+  'csrc',
+  'fused_rnn.wasm',
+);
+
+/**
+ * The fused kernels' binary is a file beside the bundle (handed to `initBackend` as
+ * `wasm.fusedRnn` or fetched from the `url` folder), so the JavaScript leaves out the base64
+ * copy the npm package embeds; the sha256 stays, to check the file at load time.
+ */
+const fusedWasmAsFile: Plugin = {
+  name: 'seqpipe-fused-wasm-as-file',
+  setup(build) {
+    build.onLoad({ filter: /[\\/]fused-rnn-wasm\.(ts|js)$/ }, async () => {
+      const sha = createHash('sha256')
+        .update(await readFile(FUSED_WASM_SOURCE))
+        .digest('hex');
+      return {
+        contents: `export const FUSED_RNN_WASM_SHA256 = '${sha}';\nexport const FUSED_RNN_WASM_BASE64 = '';\n`,
+        loader: 'js',
+      };
+    });
+  },
+};
 
 /** Where esbuild resolves the entries' imports from: this package (it depends on runtime, backend). */
 const PACKAGE_DIR = fileURLToPath(new URL('../../', import.meta.url));
@@ -220,7 +254,7 @@ async function buildEntry(target: BundleTarget, contents: string, outfile: strin
       target: 'es2022',
       platform: nodeLike ? 'node' : 'browser',
       conditions: ['@seqpipe/source', ...(target === 'worker' ? ['workerd', 'worker'] : [])],
-      plugins: [cpuBackendOnDemand],
+      plugins: [cpuBackendOnDemand, fusedWasmAsFile],
       external: [
         ...(target === 'worker' ? ['./model/*', './*.wasm'] : []),
         // tfjs-core's Node platform requires node-fetch lazily, for tf.io over http only; the
@@ -258,7 +292,7 @@ const read = async (file) => new Uint8Array(await readFile(new URL(file, import.
 const backend = await initBackend({
   type: 'wasm',
   threads: 1,
-  wasm: { bytes: await read('./${SIMD_WASM}'), simd: true },
+  wasm: { bytes: await read('./${SIMD_WASM}'), simd: true, fusedRnn: await read('./${FUSED_WASM}') },
 });
 const model = await ${LOADER[kind].load}((file) => read('./model/' + file), { backend: false });
 const handler = createPredictHandler(model, { health: { backend } });
@@ -304,12 +338,17 @@ console.log('listening on http://' + hostname + ':' + server.port);
     case 'worker':
       return `
 import wasm from './${SIMD_WASM}';
+import fusedRnn from './${FUSED_WASM}';
 ${modelFiles.map((f, n) => `import file${n} from './model/${f}';`).join('\n')}
 import { initBackend } from '@seqpipe/backend';
 import { createPredictHandler, ${load} } from '@seqpipe/runtime';
 
 async function start() {
-  const backend = await initBackend({ type: 'wasm', threads: 1, wasm: { module: wasm, simd: true } });
+  const backend = await initBackend({
+    type: 'wasm',
+    threads: 1,
+    wasm: { module: wasm, simd: true, fusedRnn },
+  });
   const files = {
 ${modelFiles
   .map((f, n) => `    '${f}': ${f.endsWith('.bin') ? `new Uint8Array(file${n})` : `file${n}`},`)
@@ -378,6 +417,7 @@ const worker :Workerd.Worker = (
 ${[
   module('worker.js', 'esModule'),
   module(SIMD_WASM, 'wasm'),
+  module(FUSED_WASM, 'wasm'),
   ...modelFiles.map((f) => module(`model/${f}`, f.endsWith('.bin') ? 'data' : 'text')),
 ].join('\n')}
   ],

@@ -1,6 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
-import { fusedGru, fusedKernelsActive, fusedLstm, fusedSimpleRnn } from '@seqpipe/backend';
+import { fusedKernelsActive } from './fused-kernels-active.js';
+import { fusedLstm } from './fused-lstm.js';
+import { fusedGru, fusedSimpleRnn } from './fused-single-state-rnn.js';
 
 /** Where "fused kernel not used" reasons go (once per layer and reason). */
 let fallbackLog: (message: string) => void = (message) => console.warn(message);
@@ -119,4 +121,21 @@ export function fuseRecurrent<L extends tfl.layers.Layer>(layer: L): L {
     fuseLayer(layer as unknown as tfl.RNN);
   }
   return layer;
+}
+
+/**
+ * Runs {@link fuseRecurrent} on every layer of a model (nested models included), e.g. one that
+ * `tf.loadLayersModel` just loaded: its recurrent layers then predict with the fused kernels.
+ * Returns `model`.
+ */
+export function fuseModel<M extends tfl.LayersModel>(model: M): M {
+  const visit = (layers: readonly tfl.layers.Layer[]): void => {
+    for (const layer of layers) {
+      const nested = (layer as unknown as { layers?: tfl.layers.Layer[] }).layers;
+      if (Array.isArray(nested)) visit(nested);
+      else fuseRecurrent(layer);
+    }
+  };
+  visit(model.layers);
+  return model;
 }

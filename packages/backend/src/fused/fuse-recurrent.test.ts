@@ -1,8 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
-import { initBackend } from '@seqpipe/backend';
+import { initBackend } from '../init-backend.js';
 import { afterAll, describe, expect, it } from 'vitest';
-import { fuseRecurrent, setFusedRecurrentLog } from './fused-recurrent.js';
+import { fuseRecurrent, setFusedRecurrentLog } from './fuse-recurrent.js';
 
 type Cell = 'lstm' | 'gru' | 'simpleRnn';
 
