@@ -8,6 +8,12 @@
  *
  * Keras LSTM semantics: z = x W + h U + b, gates in the order i, f, c(g), o;
  * i, f, o = sigmoid(.), g = tanh(.), c' = f c + i g, h' = o tanh(c').
+ *
+ * Masks (tfjs-layers' `rnn` semantics): every kernel takes `mask` [B,T] (0 = no mask), one
+ * float per (batch row, step), 0 = masked. At a masked step the states carry over unchanged
+ * (h_t = h_{t-1}, c_t = c_{t-1}), so the step's output is the previous h; backward passes dh_t
+ * (plus the step's output gradient) and dc_t straight to step t-1 and the step contributes
+ * nothing to dx, dW, dU, db. Checked once per (row, step), never inside the element loops.
  */
 #include <wasm_simd128.h>
 
@@ -62,6 +68,20 @@ static inline v128_t v_tanh(v128_t x) {
 
 static inline f32 s_sigmoid(f32 x) { return wasm_f32x4_extract_lane(v_sigmoid(wasm_f32x4_splat(x)), 0); }
 static inline f32 s_tanh(f32 x) { return wasm_f32x4_extract_lane(v_tanh(wasm_f32x4_splat(x)), 0); }
+
+/* Whether batch row bb skips step t (mask [B,T], 0 = no mask). */
+static inline int masked(const f32 *mask, int T, int bb, int t) {
+  return mask && mask[(long)bb * T + t] == 0.0f;
+}
+
+/* After dh = dz u^T (which wrote 0 into masked rows, whose dz is 0): masked rows of step t take
+ * the gradient they carry straight through (kept in carry [B,H]). */
+static void restore_masked_dh(const f32 *mask, int T, int B, int H, int t, const f32 *carry, f32 *dh) {
+  if (!mask) return;
+  for (int bb = 0; bb < B; bb++)
+    if (masked(mask, T, bb, t))
+      __builtin_memcpy(dh + (long)bb * H, carry + (long)bb * H, (unsigned long)H * sizeof(f32));
+}
 
 /* ---------- GEMM: C[M,N] (+)= A[M,K] B[K,N], 4-row x 2-vector register tiles ---------- */
 
@@ -149,14 +169,16 @@ static void transpose(int R, int Cn, const f32 *src, int lds, f32 *dst) {
 
 /*
  * Forward over a whole sequence.
- *  x [B,T,E], w [E,4H], u [H,4H], b [4H], h0, c0 [B,H]
- *  gates [B,T,4H] (out: activated i, f, g, o per step, kept for backward)
+ *  x [B,T,E], w [E,4H], u [H,4H], b [4H], h0, c0 [B,H], mask [B,T] or 0
+ *  gates [B,T,4H] (out: activated i, f, g, o per step, kept for backward; masked steps keep
+ *  their pre-activations, which backward overwrites with zeros)
  *  hseq, cseq [T+1,B,H] (out: states, index 0 = h0 / c0)
  *  y (optional, 0 = none) [B,T,H]: the sequence output
  */
 EXPORT(lstm_forward)
 void lstm_forward(int T, int B, int E, int H, const f32 *x, const f32 *w, const f32 *u, const f32 *b,
-                  const f32 *h0, const f32 *c0, f32 *gates, f32 *hseq, f32 *cseq, f32 *y) {
+                  const f32 *h0, const f32 *c0, const f32 *mask, f32 *gates, f32 *hseq, f32 *cseq,
+                  f32 *y) {
   const int G = 4 * H, BH = B * H;
   const long rows = (long)B * T;
   /* gates = x w + b, all steps at once */
@@ -174,6 +196,11 @@ void lstm_forward(int T, int B, int E, int H, const f32 *x, const f32 *w, const 
       f32 *z = zt + (long)bb * T * G;
       const f32 *cpr = cp + bb * H;
       f32 *cnr = cn + bb * H, *hnr = hn + bb * H;
+      if (masked(mask, T, bb, t)) {
+        __builtin_memcpy(cnr, cpr, (unsigned long)H * sizeof(f32));
+        __builtin_memcpy(hnr, hp + bb * H, (unsigned long)H * sizeof(f32));
+        continue;
+      }
       int j = 0;
       for (; j < h4; j += 4) {
         v128_t i = v_sigmoid(wasm_v128_load(z + j));
@@ -203,14 +230,15 @@ void lstm_forward(int T, int B, int E, int H, const f32 *x, const f32 *w, const 
 
 /*
  * Backward (BPTT) from lstm_forward's kept activations. `gates` is overwritten with dz.
+ *  mask: the forward's [B,T] or 0
  *  dy: [B,T,H] when dy_seq, else [B,H] (gradient of the last output); dhT, dcT [B,H] or 0
  *  out: dx [B,T,E], dw [E,4H], du [H,4H], db [4H], dh0, dc0 [B,H]
  *  scratch: at least max(E, H) * B*T + 4H*max(E, H) floats
  */
 EXPORT(lstm_backward)
-void lstm_backward(int T, int B, int E, int H, const f32 *x, const f32 *w, const f32 *u, f32 *gates,
-                   const f32 *hseq, const f32 *cseq, const f32 *dy, int dy_seq, const f32 *dhT,
-                   const f32 *dcT, f32 *dx, f32 *dw, f32 *du, f32 *db, f32 *dh0, f32 *dc0, f32 *scratch) {
+void lstm_backward(int T, int B, int E, int H, const f32 *x, const f32 *w, const f32 *u,
+                   const f32 *mask, f32 *gates, const f32 *hseq, const f32 *cseq, const f32 *dy,
+                   int dy_seq, const f32 *dhT, const f32 *dcT, f32 *dx, f32 *dw, f32 *du, f32 *db, f32 *dh0, f32 *dc0, f32 *scratch) {
   const int G = 4 * H, BH = B * H;
   const long rows = (long)B * T;
   f32 *dh = dh0, *dc = dc0; /* carries live in the outputs */
@@ -218,7 +246,8 @@ void lstm_backward(int T, int B, int E, int H, const f32 *x, const f32 *w, const
     dh[k] = (dhT ? dhT[k] : 0.0f) + (!dy_seq && dy ? dy[k] : 0.0f);
     dc[k] = dcT ? dcT[k] : 0.0f;
   }
-  f32 *ut = scratch; /* [4H, H] */
+  f32 *ut = scratch;                  /* [4H, H] */
+  f32 *carry = scratch + (long)G * H; /* [B, H]: dh passing through masked rows */
   transpose(H, G, u, G, ut);
   const int h4 = H & ~3;
   const v128_t one = wasm_f32x4_splat(1.0f);
@@ -230,6 +259,12 @@ void lstm_backward(int T, int B, int E, int H, const f32 *x, const f32 *w, const
       f32 *dhr = dh + bb * H, *dcr = dc + bb * H;
       const f32 *cpr = cp + bb * H, *cnr = cn + bb * H;
       const f32 *dyr = dy_seq ? dy + ((long)bb * T + t) * H : 0;
+      if (masked(mask, T, bb, t)) { /* dc passes unchanged; dh (+ dy) after the GEMM below */
+        f32 *cr = carry + bb * H;
+        for (int j = 0; j < H; j++) cr[j] = dhr[j] + (dyr ? dyr[j] : 0.0f);
+        __builtin_memset(z, 0, (unsigned long)G * sizeof(f32));
+        continue;
+      }
       int j = 0;
       for (; j < h4; j += 4) {
         v128_t dhv = wasm_v128_load(dhr + j);
@@ -262,6 +297,7 @@ void lstm_backward(int T, int B, int E, int H, const f32 *x, const f32 *w, const
     }
     /* dh_{t-1} = dz_t u^T */
     gemm(B, H, G, zt, T * G, ut, H, dh, H, 0);
+    restore_masked_dh(mask, T, B, H, t, carry, dh);
   }
   /* batched parameter and input gradients; rows of dz are (b, t) */
   f32 *wt = scratch; /* [4H, E] */
@@ -318,12 +354,12 @@ static void col_sum(long rows, int N, const f32 *a, int lda, f32 *db) {
 
 /*
  * Keras SimpleRNN (tanh): h_t = tanh(x_t w + h_{t-1} u + b).
- *  x [B,T,E], w [E,H], u [H,H], b [H], h0 [B,H]
+ *  x [B,T,E], w [E,H], u [H,H], b [H], h0 [B,H], mask [B,T] or 0
  *  hs [B,T,H] (out: h_t for every step; also the sequence output, kept for backward)
  */
 EXPORT(simple_rnn_forward)
 void simple_rnn_forward(int T, int B, int E, int H, const f32 *x, const f32 *w, const f32 *u,
-                        const f32 *b, const f32 *h0, f32 *hs) {
+                        const f32 *b, const f32 *h0, const f32 *mask, f32 *hs) {
   const long rows = (long)B * T;
   for (long r = 0; r < rows; r++) __builtin_memcpy(hs + r * H, b, (unsigned long)H * sizeof(f32));
   gemm((int)rows, H, E, x, E, w, H, hs, H, 1);
@@ -334,6 +370,10 @@ void simple_rnn_forward(int T, int B, int E, int H, const f32 *x, const f32 *w, 
     else gemm(B, H, H, at - H, T * H, u, H, at, T * H, 1);
     for (int bb = 0; bb < B; bb++) {
       f32 *a = at + (long)bb * T * H;
+      if (masked(mask, T, bb, t)) {
+        __builtin_memcpy(a, prev_h(hs, h0, T, H, bb, t), (unsigned long)H * sizeof(f32));
+        continue;
+      }
       int j = 0;
       for (; j < h4; j += 4) wasm_v128_store(a + j, v_tanh(wasm_v128_load(a + j)));
       for (; j < H; j++) a[j] = s_tanh(a[j]);
@@ -343,21 +383,23 @@ void simple_rnn_forward(int T, int B, int E, int H, const f32 *x, const f32 *w, 
 
 /*
  * Backward (BPTT) from simple_rnn_forward's kept outputs.
+ *  mask: the forward's [B,T] or 0
  *  dy: [B,T,H] when dy_seq, else [B,H] (gradient of the last output); dhT [B,H] or 0
  *  out: dx [B,T,E], dw [E,H], du [H,H], db [H], dh0 [B,H]
  *  scratch: at least B*T*H + max(E, H) * (B*T + H) floats
  */
 EXPORT(simple_rnn_backward)
 void simple_rnn_backward(int T, int B, int E, int H, const f32 *x, const f32 *w, const f32 *u,
-                         const f32 *h0, const f32 *hs, const f32 *dy, int dy_seq, const f32 *dhT,
-                         f32 *dx, f32 *dw, f32 *du, f32 *db, f32 *dh0, f32 *scratch) {
+                         const f32 *h0, const f32 *mask, const f32 *hs, const f32 *dy, int dy_seq,
+                         const f32 *dhT, f32 *dx, f32 *dw, f32 *du, f32 *db, f32 *dh0, f32 *scratch) {
   const int BH = B * H;
   const long rows = (long)B * T;
   f32 *da = scratch;             /* [B,T,H]: gradient of the pre-activations */
   f32 *tmp = scratch + rows * H; /* transposes */
   f32 *dh = dh0;
   for (int k = 0; k < BH; k++) dh[k] = (dhT ? dhT[k] : 0.0f) + (!dy_seq && dy ? dy[k] : 0.0f);
-  f32 *ut = tmp; /* [H, H] */
+  f32 *ut = tmp;                  /* [H, H] */
+  f32 *carry = tmp + (long)H * H; /* [B, H]: dh passing through masked rows */
   transpose(H, H, u, H, ut);
   const int h4 = H & ~3;
   const v128_t one = wasm_f32x4_splat(1.0f);
@@ -366,6 +408,14 @@ void simple_rnn_backward(int T, int B, int E, int H, const f32 *x, const f32 *w,
       const long off = ((long)bb * T + t) * H;
       const f32 *h = hs + off, *dhr = dh + bb * H, *dyr = dy_seq ? dy + off : 0;
       f32 *d = da + off;
+      if (masked(mask, T, bb, t)) {
+        f32 *cr = carry + bb * H;
+        for (int j = 0; j < H; j++) {
+          cr[j] = dhr[j] + (dyr ? dyr[j] : 0.0f);
+          d[j] = 0.0f;
+        }
+        continue;
+      }
       int j = 0;
       for (; j < h4; j += 4) {
         v128_t g = wasm_v128_load(dhr + j);
@@ -379,6 +429,7 @@ void simple_rnn_backward(int T, int B, int E, int H, const f32 *x, const f32 *w,
       }
     }
     gemm(B, H, H, da + (long)t * H, T * H, ut, H, dh, H, 0);
+    restore_masked_dh(mask, T, B, H, t, carry, dh);
   }
   f32 *wt = tmp; /* [H, E] */
   transpose(E, H, w, H, wt);
@@ -398,13 +449,14 @@ void simple_rnn_backward(int T, int B, int E, int H, const f32 *x, const f32 *w,
  * Keras GRU as tfjs-layers runs it (reset_after = false), gates in the order z, r, h:
  *  z = sigmoid(x wz + h_{t-1} uz + bz), r = sigmoid(x wr + h_{t-1} ur + br),
  *  hh = tanh(x wh + (r h_{t-1}) uh + bh), h_t = z h_{t-1} + (1 - z) hh.
- *  x [B,T,E], w [E,3H], u [H,3H], b [3H], h0 [B,H]
+ *  x [B,T,E], w [E,3H], u [H,3H], b [3H], h0 [B,H], mask [B,T] or 0
  *  gates [B,T,3H] (out: z, r, hh per step), hs [B,T,H] (out: h_t, the sequence output),
- *  rhs [B,T,H] (out: r h_{t-1}); all kept for backward
+ *  rhs [B,T,H] (out: r h_{t-1}); all kept for backward (masked steps compute z, r and r h_{t-1}
+ *  like kept ones, so every kept buffer stays finite, but copy h_{t-1} into h_t)
  */
 EXPORT(gru_forward)
 void gru_forward(int T, int B, int E, int H, const f32 *x, const f32 *w, const f32 *u, const f32 *b,
-                 const f32 *h0, f32 *gates, f32 *hs, f32 *rhs) {
+                 const f32 *h0, const f32 *mask, f32 *gates, f32 *hs, f32 *rhs) {
   const int G = 3 * H;
   const long rows = (long)B * T;
   for (long r = 0; r < rows; r++) __builtin_memcpy(gates + r * G, b, (unsigned long)G * sizeof(f32));
@@ -436,6 +488,10 @@ void gru_forward(int T, int B, int E, int H, const f32 *x, const f32 *w, const f
       f32 *z = zt + (long)bb * T * G;
       const f32 *hp = hp0 + (long)bb * ldh;
       f32 *h = hs + ((long)bb * T + t) * H;
+      if (masked(mask, T, bb, t)) {
+        __builtin_memcpy(h, hp, (unsigned long)H * sizeof(f32));
+        continue;
+      }
       int j = 0;
       for (; j < h4; j += 4) {
         v128_t hh = v_tanh(wasm_v128_load(z + 2 * H + j)), zv = wasm_v128_load(z + j);
@@ -455,14 +511,15 @@ void gru_forward(int T, int B, int E, int H, const f32 *x, const f32 *w, const f
 /*
  * Backward (BPTT) from gru_forward's kept activations. `gates` is overwritten with the
  * gradients of the pre-activations.
+ *  mask: the forward's [B,T] or 0
  *  dy: [B,T,H] when dy_seq, else [B,H]; dhT [B,H] or 0
  *  out: dx [B,T,E], dw [E,3H], du [H,3H], db [3H], dh0 [B,H]
  *  scratch: at least max(E, H) * (B*T + 3H) + B*H floats
  */
 EXPORT(gru_backward)
 void gru_backward(int T, int B, int E, int H, const f32 *x, const f32 *w, const f32 *u,
-                  const f32 *h0, f32 *gates, const f32 *hs, const f32 *rhs, const f32 *dy,
-                  int dy_seq, const f32 *dhT, f32 *dx, f32 *dw, f32 *du, f32 *db, f32 *dh0,
+                  const f32 *h0, const f32 *mask, f32 *gates, const f32 *hs, const f32 *rhs,
+                  const f32 *dy, int dy_seq, const f32 *dhT, f32 *dx, f32 *dw, f32 *du, f32 *db, f32 *dh0,
                   f32 *scratch) {
   const int G = 3 * H, BH = B * H;
   const long rows = (long)B * T;
@@ -479,6 +536,12 @@ void gru_backward(int T, int B, int E, int H, const f32 *x, const f32 *w, const 
       f32 *z = zt + (long)bb * T * G, *dhr = dh + bb * H;
       const f32 *hp = prev_h(hs, h0, T, H, bb, t);
       const f32 *dyr = dy_seq ? dy + ((long)bb * T + t) * H : 0;
+      if (masked(mask, T, bb, t)) { /* dh (+ dy) passes through; the GEMMs below add 0 */
+        if (dyr)
+          for (int j = 0; j < H; j++) dhr[j] += dyr[j];
+        __builtin_memset(z, 0, (unsigned long)G * sizeof(f32));
+        continue;
+      }
       int j = 0;
       for (; j < h4; j += 4) {
         v128_t g = wasm_v128_load(dhr + j);
@@ -503,6 +566,7 @@ void gru_backward(int T, int B, int E, int H, const f32 *x, const f32 *w, const 
     for (int bb = 0; bb < B; bb++) {
       f32 *z = zt + (long)bb * T * G, *dhr = dh + bb * H;
       const f32 *hp = prev_h(hs, h0, T, H, bb, t), *d = drh + bb * H;
+      if (masked(mask, T, bb, t)) continue; /* dr stays 0 */
       int j = 0;
       for (; j < h4; j += 4) {
         v128_t rv = wasm_v128_load(z + H + j), dv = wasm_v128_load(d + j);

@@ -36,6 +36,21 @@ interface Case {
   returnSequences: boolean;
   goBackwards: boolean;
   initialState: boolean;
+  /** Run with {@link paddingMask} in this dtype. */
+  mask?: 'float32' | 'int32' | 'bool';
+}
+
+/**
+ * A [B, T] mask whose rows cycle through: all T steps, T - 2 steps then padding, 1 step, no
+ * step at all, and every step but one in the middle.
+ */
+function paddingMask(B: number, T: number, dtype: 'float32' | 'int32' | 'bool'): tf.Tensor2D {
+  const rows = [T, T - 2, 1, 0, -1];
+  const m = Array.from({ length: B }, (_, bb) => {
+    const len = rows[bb % rows.length]!;
+    return Array.from({ length: T }, (_, t) => ((len < 0 ? t !== T >> 1 : t < len) ? 1 : 0));
+  });
+  return tf.tensor2d(m, [B, T], dtype);
 }
 
 /** Output and gradients (x, kernel, recurrent kernel, bias, h0, c0) of loss = sum(out · r). */
@@ -57,6 +72,7 @@ function run(c: Case, fused: boolean): number[][] {
     const c0 = tf.tensor2d(values(B * H, 6), [B, H]);
     const outLen = c.returnSequences ? B * T * H : B * H;
     const r = tf.tensor(values(outLen + 2 * B * H, 7));
+    const mask = c.mask === undefined ? null : paddingMask(B, T, c.mask);
     const forward = (...a: tf.Tensor[]): tf.Tensor[] => {
       const [xx, kk, uu, bb, hh, cc] = a as [
         tf.Tensor3D,
@@ -74,7 +90,7 @@ function run(c: Case, fused: boolean): number[][] {
           bb,
           c.initialState ? hh : null,
           c.initialState ? cc : null,
-          c,
+          { ...c, mask },
         );
         return [o.output, o.h, o.c];
       }
@@ -83,8 +99,11 @@ function run(c: Case, fused: boolean): number[][] {
       cell['kernel']!.read = () => kk;
       cell['recurrentKernel']!.read = () => uu;
       cell['bias']!.read = () => bb;
-      const out = layer.apply(xx, c.initialState ? { initialState: [hh, cc] } : {}) as tf.Tensor[];
-      return out;
+      const kwargs = {
+        ...(c.initialState ? { initialState: [hh, cc] } : {}),
+        ...(mask === null ? {} : { mask }),
+      };
+      return layer.apply(xx, kwargs) as tf.Tensor[];
     };
     const loss = (...a: tf.Tensor[]): tf.Scalar => {
       const flat = tf.concat(forward(...a).map((t) => tf.reshape(t, [-1])));
@@ -110,57 +129,80 @@ const CASES: Case[] = [
   { B: 1, T: 3, E: 9, H: 12, returnSequences: false, goBackwards: true, initialState: false },
 ];
 
+/** Every returnSequences x goBackwards x initialState combination with a padding mask. */
+const MASK_DTYPES = ['float32', 'int32', 'bool'] as const;
+const MASKED_CASES: Case[] = [false, true].flatMap((returnSequences) =>
+  [false, true].flatMap((goBackwards) =>
+    [false, true].map((initialState, i) => ({
+      B: 5,
+      T: 6,
+      E: 3,
+      H: initialState ? 5 : 8,
+      returnSequences,
+      goBackwards,
+      initialState,
+      mask: MASK_DTYPES[(Number(returnSequences) + 2 * Number(goBackwards) + i) % 3]!,
+    })),
+  ),
+);
+
 describe('fusedLstm (WASM SIMD whole-sequence kernel)', () => {
   beforeAll(async () => {
     await initBackend({ type: 'cpu' });
   });
 
-  it.each(CASES)('matches tfjs-layers LSTM on outputs, states and gradients: %o', (c) => {
-    const before = tf.memory().numTensors;
-    const live = fusedRnnModule().liveBytes();
-    const ref = run(c, false);
-    const got = run(c, true);
-    const names = ['output', 'h', 'c', 'dx', 'dkernel', 'drecurrent', 'dbias', 'dh0', 'dc0'];
-    expect(got).toHaveLength(ref.length);
-    for (let i = 0; i < ref.length; i++) {
-      const diff = maxAbsDiff(got[i]!, ref[i]!);
-      expect(diff, names[i]).toBeLessThan(1e-4);
-    }
-    expect(tf.memory().numTensors).toBe(before);
-    expect(fusedRnnModule().liveBytes()).toBe(live);
-  });
+  it.each([...CASES, ...MASKED_CASES])(
+    'matches tfjs-layers LSTM on outputs, states and gradients: %o',
+    (c) => {
+      const before = tf.memory().numTensors;
+      const live = fusedRnnModule().liveBytes();
+      const ref = run(c, false);
+      const got = run(c, true);
+      const names = ['output', 'h', 'c', 'dx', 'dkernel', 'drecurrent', 'dbias', 'dh0', 'dc0'];
+      expect(got).toHaveLength(ref.length);
+      for (let i = 0; i < ref.length; i++) {
+        const diff = maxAbsDiff(got[i]!, ref[i]!);
+        expect(diff, names[i]).toBeLessThan(1e-4);
+      }
+      expect(tf.memory().numTensors).toBe(before);
+      expect(fusedRnnModule().liveBytes()).toBe(live);
+    },
+  );
 
-  it('agrees with central finite differences', () => {
-    const B = 2,
+  it.each([false, true])('agrees with central finite differences (masked: %s)', (masked) => {
+    const B = 5,
       T = 4,
       E = 3,
       H = 4;
+    const before = tf.memory().numTensors;
+    const mask = masked ? paddingMask(B, T, 'float32') : null;
     const x = tf.tensor3d(values(B * T * E, 11), [B, T, E]);
     const k = tf.tensor2d(values(E * 4 * H, 12, 0.5), [E, 4 * H]);
     const u = tf.tensor2d(values(H * 4 * H, 13, 0.5), [H, 4 * H]);
     const b = tf.tensor1d(values(4 * H, 14, 0.5));
-    const r = tf.tensor3d(values(B * T * H, 15), [B, T, H]);
-    const loss = (xx: tf.Tensor, kk: tf.Tensor, uu: tf.Tensor, bb: tf.Tensor): tf.Scalar =>
-      tf.sum(
-        tf.mul(
-          fusedLstm(
-            xx as tf.Tensor3D,
-            kk as tf.Tensor2D,
-            uu as tf.Tensor2D,
-            bb as tf.Tensor1D,
-            null,
-            null,
-            {
-              returnSequences: true,
-            },
-          ).output,
-          r,
-        ),
-      );
-    const inputs = [x, k, u, b];
-    const grads = tf
-      .grads(loss)(inputs)
-      .map((g) => g.dataSync());
+    const h0 = tf.tensor2d(values(B * H, 16), [B, H]);
+    const c0 = tf.tensor2d(values(B * H, 17), [B, H]);
+    const r = tf.tensor(values(B * (T + 2) * H, 15));
+    const loss = (...a: tf.Tensor[]): tf.Scalar =>
+      tf.tidy(() => {
+        const [xx, kk, uu, bb, hh, cc] = a as [
+          tf.Tensor3D,
+          tf.Tensor2D,
+          tf.Tensor2D,
+          tf.Tensor1D,
+          tf.Tensor2D,
+          tf.Tensor2D,
+        ];
+        const o = fusedLstm(xx, kk, uu, bb, hh, cc, { returnSequences: true, mask });
+        const flat = tf.concat([o.output, o.h, o.c].map((t) => tf.reshape(t, [-1])));
+        return tf.sum(tf.mul(flat, r));
+      });
+    const inputs = [x, k, u, b, h0, c0];
+    const grads = tf.tidy(() =>
+      tf
+        .grads(loss)(inputs)
+        .map((g) => g.dataSync()),
+    );
     const eps = 1e-2;
     let worst = 0;
     inputs.forEach((input, which) => {
@@ -170,7 +212,7 @@ describe('fusedLstm (WASM SIMD whole-sequence kernel)', () => {
           const v = Float32Array.from(base);
           v[i] = v[i]! + delta;
           const args = inputs.map((t, j) => (j === which ? tf.tensor(v, t.shape) : t));
-          const value = loss(args[0]!, args[1]!, args[2]!, args[3]!).dataSync()[0]!;
+          const value = tf.tidy(() => loss(...args).dataSync()[0]!);
           tf.dispose(args[which]!);
           return value;
         };
@@ -180,7 +222,56 @@ describe('fusedLstm (WASM SIMD whole-sequence kernel)', () => {
       }
     });
     expect(worst).toBeLessThan(2e-3);
-    tf.dispose([x, k, u, b, r]);
+    tf.dispose([x, k, u, b, h0, c0, r, ...(mask === null ? [] : [mask])]);
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
+  it('a masked step carries h and c over', () => {
+    const B = 5,
+      T = 6,
+      E = 3,
+      H = 5;
+    const before = tf.memory().numTensors;
+    tf.tidy(() => {
+      const mask = paddingMask(B, T, 'bool');
+      const h0 = tf.tensor2d(values(B * H, 5), [B, H]);
+      const c0 = tf.tensor2d(values(B * H, 6), [B, H]);
+      const o = fusedLstm(
+        tf.tensor3d(values(B * T * E, 1), [B, T, E]),
+        tf.tensor2d(values(E * 4 * H, 2, 0.5), [E, 4 * H]),
+        tf.tensor2d(values(H * 4 * H, 3, 0.5), [H, 4 * H]),
+        tf.tensor1d(values(4 * H, 4, 0.5)),
+        h0,
+        c0,
+        { returnSequences: true, mask },
+      );
+      const y = o.output.arraySync() as number[][][];
+      const m = mask.arraySync();
+      const start = h0.arraySync();
+      for (let bb = 0; bb < B; bb++) {
+        for (let t = 0; t < T; t++) {
+          const prev = t === 0 ? start[bb] : y[bb]![t - 1];
+          if (m[bb]![t] === 0) expect(y[bb]![t]).toEqual(prev);
+          else expect(y[bb]![t]).not.toEqual(prev);
+        }
+      }
+      expect(o.h.arraySync()).toEqual(y.map((row) => row[T - 1]));
+      // the row with no step at all keeps both initial states
+      expect(o.h.arraySync()[3]).toEqual(start[3]);
+      expect(o.c.arraySync()[3]).toEqual(c0.arraySync()[3]);
+    });
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
+  it('rejects a mask that does not fit the input', () => {
+    const x = tf.zeros([2, 3, 1]) as tf.Tensor3D;
+    const k = tf.zeros([1, 4]) as tf.Tensor2D;
+    const u = tf.zeros([1, 4]) as tf.Tensor2D;
+    const mask = tf.ones([3, 2]);
+    expect(() => fusedLstm(x, k, u, null, null, null, { mask })).toThrow(
+      /mask \[3,2\] does not fit the input: expected \[2, 3\]/,
+    );
+    tf.dispose([x, k, u, mask]);
   });
 
   it('the committed .wasm (and its embedded copy) is what csrc/fused_rnn.c builds to', (ctx) => {

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { kernelMask } from './fused-rnn-mask.js';
 import { fusedRnnModule, type FusedRnnModule } from './fused-rnn-module.js';
 
 /** Options of {@link fusedLstm}. */
@@ -7,6 +8,12 @@ export interface FusedLstmOptions {
   returnSequences?: boolean;
   /** Process the sequence from the last step to the first (Keras `go_backwards`). */
   goBackwards?: boolean;
+  /**
+   * `[batch, time]`, any dtype, nonzero = run the step (tfjs-layers' `mask`): at a masked step
+   * the states carry over unchanged and the step's output is the previous `h`; reversed with
+   * the input under `goBackwards`. Gets no gradient. Null or absent = every step runs.
+   */
+  mask?: tf.Tensor | null;
 }
 
 /** What {@link fusedLstm} returns: the output and the final states. */
@@ -35,8 +42,9 @@ function isTapeOn(): boolean {
  * recorded) backward through time in one more: Keras semantics (gates i, f, c, o; sigmoid
  * gates; tanh cell and output activation), weights in Keras' layout: `kernel [inputDim,
  * 4·units]`, `recurrentKernel [units, 4·units]`, `bias [4·units]` (null = none). `h0`/`c0`
- * default to zeros. Differentiable with respect to every tensor input (`tf.customGrad`).
- * Works on any tfjs backend (the data passes through the kernel module's own memory).
+ * default to zeros. Differentiable with respect to every tensor input but the mask
+ * (`tf.customGrad`). Works on any tfjs backend (the data passes through the kernel module's
+ * own memory).
  */
 export function fusedLstm(
   x: tf.Tensor3D,
@@ -59,6 +67,7 @@ export function fusedLstm(
   const seq = options.returnSequences === true;
   const S = seq ? T : 1;
   const tape = isTapeOn();
+  const mask = kernelMask('fusedLstm', options.mask ?? null, B, T, options.goBackwards === true);
   return tf.tidy(() => {
     const xs = options.goBackwards === true ? tf.reverse(x, 1) : x;
     const b = bias ?? tf.zeros([G]);
@@ -79,11 +88,15 @@ export function fusedLstm(
       const pB = m.put(bt!.dataSync());
       const pH0 = hasState ? m.put((args[4] as tf.Tensor).dataSync()) : zeroState(m);
       const pC0 = hasState ? m.put((args[5] as tf.Tensor).dataSync()) : zeroState(m);
+      const pMask = mask === null ? 0 : m.put(mask);
       const pGates = m.alloc(B * T * G);
       const pHseq = m.alloc((T + 1) * B * H);
       const pCseq = m.alloc((T + 1) * B * H);
       const pY = seq ? m.alloc(B * T * H) : 0;
-      m.exports.lstm_forward(T, B, E, H, pX, pW, pU, pB, pH0, pC0, pGates, pHseq, pCseq, pY);
+      m.exports.lstm_forward(
+        ...[T, B, E, H, pX, pW, pU, pB, pH0, pC0, pMask],
+        ...[pGates, pHseq, pCseq, pY],
+      );
       const out = new Float32Array(B * (S + 2) * H);
       const hseq = m.view(pHseq, (T + 1) * B * H);
       const cseq = m.view(pCseq, (T + 1) * B * H);
@@ -97,7 +110,10 @@ export function fusedLstm(
         out.set(cseq.subarray(last + bb * H, last + (bb + 1) * H), row + (S + 1) * H);
       }
       for (const p of [pB, pH0, pC0, ...(seq ? [pY] : [])]) m.free(p);
-      const ws: Workspace = { module: m, ptrs: [pX, pW, pU, pGates, pHseq, pCseq] };
+      const ws: Workspace = {
+        module: m,
+        ptrs: [pX, pW, pU, pGates, pHseq, pCseq, ...(pMask === 0 ? [] : [pMask])],
+      };
       const holder = { ws, done: false };
       if (tape) orphanedWorkspaces.register(holder, ws, holder);
       else for (const p of ws.ptrs) m.free(p);
@@ -135,6 +151,7 @@ export function fusedLstm(
           pX,
           pW,
           pU,
+          pMask,
           pGates,
           pHseq,
           pCseq,

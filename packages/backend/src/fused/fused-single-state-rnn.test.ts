@@ -34,6 +34,21 @@ interface Case {
   returnSequences: boolean;
   goBackwards: boolean;
   initialState: boolean;
+  /** Run with {@link paddingMask} in this dtype. */
+  mask?: 'float32' | 'int32' | 'bool';
+}
+
+/**
+ * A [B, T] mask whose rows cycle through: all T steps, T - 2 steps then padding, 1 step, no
+ * step at all, and every step but one in the middle.
+ */
+function paddingMask(B: number, T: number, dtype: 'float32' | 'int32' | 'bool'): tf.Tensor2D {
+  const rows = [T, T - 2, 1, 0, -1];
+  const m = Array.from({ length: B }, (_, bb) => {
+    const len = rows[bb % rows.length]!;
+    return Array.from({ length: T }, (_, t) => ((len < 0 ? t !== T >> 1 : t < len) ? 1 : 0));
+  });
+  return tf.tensor2d(m, [B, T], dtype);
 }
 
 /** Output and gradients (x, kernel, recurrent kernel, bias, h0) of loss = sum([out, h] · r). */
@@ -53,6 +68,7 @@ function run(c: Case, fused: boolean): number[][] {
     const h0 = tf.tensor2d(values(B * H, 5), [B, H]);
     const outLen = c.returnSequences ? B * T * H : B * H;
     const r = tf.tensor(values(outLen + B * H, 7));
+    const mask = c.mask === undefined ? null : paddingMask(B, T, c.mask);
     const forward = (...a: tf.Tensor[]): tf.Tensor[] => {
       const [xx, kk, uu, bb, hh] = a as [
         tf.Tensor3D,
@@ -62,7 +78,7 @@ function run(c: Case, fused: boolean): number[][] {
         tf.Tensor2D,
       ];
       if (fused) {
-        const o = FUSED[c.cell](xx, kk, uu, bb, c.initialState ? hh : null, c);
+        const o = FUSED[c.cell](xx, kk, uu, bb, c.initialState ? hh : null, { ...c, mask });
         return [o.output, o.h];
       }
       const cell = (layer as unknown as { cell: Record<string, { read(): tf.Tensor }> }).cell;
@@ -70,7 +86,11 @@ function run(c: Case, fused: boolean): number[][] {
       cell['kernel']!.read = () => kk;
       cell['recurrentKernel']!.read = () => uu;
       cell['bias']!.read = () => bb;
-      return layer.apply(xx, c.initialState ? { initialState: [hh] } : {}) as tf.Tensor[];
+      const kwargs = {
+        ...(c.initialState ? { initialState: [hh] } : {}),
+        ...(mask === null ? {} : { mask }),
+      };
+      return layer.apply(xx, kwargs) as tf.Tensor[];
     };
     const loss = (...a: tf.Tensor[]): tf.Scalar => {
       const flat = tf.concat(forward(...a).map((t) => tf.reshape(t, [-1])));
@@ -95,8 +115,24 @@ const SHAPES: Array<Omit<Case, 'cell'>> = [
   { B: 2, T: 6, E: 7, H: 5, returnSequences: true, goBackwards: true, initialState: true },
   { B: 1, T: 3, E: 9, H: 12, returnSequences: false, goBackwards: true, initialState: false },
 ];
+/** Every returnSequences x goBackwards x initialState combination with a padding mask. */
+const MASK_DTYPES = ['float32', 'int32', 'bool'] as const;
+const MASKED_SHAPES: Array<Omit<Case, 'cell'>> = [false, true].flatMap((returnSequences) =>
+  [false, true].flatMap((goBackwards) =>
+    [false, true].map((initialState, i) => ({
+      B: 5,
+      T: 6,
+      E: 3,
+      H: initialState ? 5 : 8,
+      returnSequences,
+      goBackwards,
+      initialState,
+      mask: MASK_DTYPES[(Number(returnSequences) + 2 * Number(goBackwards) + i) % 3]!,
+    })),
+  ),
+);
 const CASES: Case[] = (['simpleRnn', 'gru'] as const).flatMap((cell) =>
-  SHAPES.map((s) => ({ cell, ...s })),
+  [...SHAPES, ...MASKED_SHAPES].map((s) => ({ cell, ...s })),
 );
 
 describe('fusedSimpleRnn and fusedGru (WASM SIMD whole-sequence kernels)', () => {
@@ -118,13 +154,53 @@ describe('fusedSimpleRnn and fusedGru (WASM SIMD whole-sequence kernels)', () =>
     expect(fusedRnnModule().liveBytes()).toBe(live);
   });
 
-  it.each(['simpleRnn', 'gru'] as const)('%s agrees with central finite differences', (cell) => {
-    const B = 2,
+  it.each(['simpleRnn', 'gru'] as const)('%s: a masked step carries the state over', (cell) => {
+    const B = 5,
+      T = 6,
+      E = 3,
+      H = 5,
+      G = GATES[cell] * H;
+    const before = tf.memory().numTensors;
+    tf.tidy(() => {
+      const mask = paddingMask(B, T, 'int32');
+      const h0 = tf.tensor2d(values(B * H, 5), [B, H]);
+      const o = FUSED[cell](
+        tf.tensor3d(values(B * T * E, 1), [B, T, E]),
+        tf.tensor2d(values(E * G, 2, 0.5), [E, G]),
+        tf.tensor2d(values(H * G, 3, 0.5), [H, G]),
+        tf.tensor1d(values(G, 4, 0.5)),
+        h0,
+        { returnSequences: true, mask },
+      );
+      const y = o.output.arraySync() as number[][][];
+      const m = mask.arraySync();
+      const start = h0.arraySync();
+      for (let bb = 0; bb < B; bb++) {
+        for (let t = 0; t < T; t++) {
+          const prev = t === 0 ? start[bb] : y[bb]![t - 1];
+          if (m[bb]![t] === 0) expect(y[bb]![t]).toEqual(prev);
+          else expect(y[bb]![t]).not.toEqual(prev);
+        }
+      }
+      expect(o.h.arraySync()).toEqual(y.map((row) => row[T - 1]));
+      expect(o.h.arraySync()[3]).toEqual(start[3]); // the row with no step at all
+    });
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
+  it.each([
+    ['simpleRnn', false],
+    ['gru', false],
+    ['simpleRnn', true],
+    ['gru', true],
+  ] as const)('%s agrees with central finite differences (masked: %s)', (cell, masked) => {
+    const B = masked ? 5 : 2,
       T = 4,
       E = 3,
       H = 4,
       G = GATES[cell] * H;
     const before = tf.memory().numTensors;
+    const mask = masked ? paddingMask(B, T, 'float32') : null;
     const x = tf.tensor3d(values(B * T * E, 11), [B, T, E]);
     const k = tf.tensor2d(values(E * G, 12, 0.5), [E, G]);
     const u = tf.tensor2d(values(H * G, 13, 0.5), [H, G]);
@@ -140,7 +216,7 @@ describe('fusedSimpleRnn and fusedGru (WASM SIMD whole-sequence kernels)', () =>
           tf.Tensor1D,
           tf.Tensor2D,
         ];
-        const o = FUSED[cell](xx, kk, uu, bb, hh, { returnSequences: true });
+        const o = FUSED[cell](xx, kk, uu, bb, hh, { returnSequences: true, mask });
         return tf.sum(tf.mul(o.output, r));
       });
     const inputs = [x, k, u, b, h0];
@@ -168,7 +244,7 @@ describe('fusedSimpleRnn and fusedGru (WASM SIMD whole-sequence kernels)', () =>
       }
     });
     expect(worst).toBeLessThan(2e-3);
-    tf.dispose([x, k, u, b, h0, r]);
+    tf.dispose([x, k, u, b, h0, r, ...(mask === null ? [] : [mask])]);
     expect(tf.memory().numTensors).toBe(before);
   });
 });

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { kernelMask } from './fused-rnn-mask.js';
 import { fusedRnnModule, type FusedRnnModule } from './fused-rnn-module.js';
 
 /** Options of {@link fusedSimpleRnn} and {@link fusedGru}. */
@@ -7,6 +8,12 @@ export interface FusedRnnOptions {
   returnSequences?: boolean;
   /** Process the sequence from the last step to the first (Keras `go_backwards`). */
   goBackwards?: boolean;
+  /**
+   * `[batch, time]`, any dtype, nonzero = run the step (tfjs-layers' `mask`): at a masked step
+   * the state carries over unchanged and the step's output is the previous `h`; reversed with
+   * the input under `goBackwards`. Gets no gradient. Null or absent = every step runs.
+   */
+  mask?: tf.Tensor | null;
 }
 
 /** What {@link fusedSimpleRnn} and {@link fusedGru} return: the output and the final state. */
@@ -36,6 +43,8 @@ interface Inputs {
   u: number;
   b: number;
   h0: number;
+  /** `[B,T]` kept-step flags, or 0 = no mask. */
+  mask: number;
 }
 
 /** One cell type: how many gate blocks its weights have and how to call its C functions. */
@@ -71,14 +80,14 @@ const SIMPLE_RNN: CellKernel = {
   gates: 1,
   forward(m, { T, B, E, H }, p) {
     const hs = m.alloc(B * T * H);
-    m.exports.simple_rnn_forward(T, B, E, H, p.x, p.w, p.u, p.b, p.h0, hs);
+    m.exports.simple_rnn_forward(T, B, E, H, p.x, p.w, p.u, p.b, p.h0, p.mask, hs);
     return { hs, kept: [] };
   },
   backward(m, { T, B, E, H }, p, hs, _kept, d) {
     const F = Math.max(E, H);
     const scratch = m.alloc(B * T * H + F * (B * T + H));
     m.exports.simple_rnn_backward(
-      ...[T, B, E, H, p.x, p.w, p.u, p.h0, hs, d.dy, d.dySeq, 0],
+      ...[T, B, E, H, p.x, p.w, p.u, p.h0, p.mask, hs, d.dy, d.dySeq, 0],
       ...[d.dx, d.dw, d.du, d.db, d.dh0, scratch],
     );
     m.free(scratch);
@@ -92,7 +101,7 @@ const GRU: CellKernel = {
     const gates = m.alloc(B * T * 3 * H);
     const hs = m.alloc(B * T * H);
     const rhs = m.alloc(B * T * H);
-    m.exports.gru_forward(T, B, E, H, p.x, p.w, p.u, p.b, p.h0, gates, hs, rhs);
+    m.exports.gru_forward(T, B, E, H, p.x, p.w, p.u, p.b, p.h0, p.mask, gates, hs, rhs);
     return { hs, kept: [gates, rhs] };
   },
   backward(m, { T, B, E, H }, p, hs, kept, d) {
@@ -100,7 +109,7 @@ const GRU: CellKernel = {
     const scratch = m.alloc(F * (B * T + 3 * H) + B * H);
     const [gates, rhs] = kept as [number, number];
     m.exports.gru_backward(
-      ...[T, B, E, H, p.x, p.w, p.u, p.h0, gates, hs, rhs, d.dy, d.dySeq, 0],
+      ...[T, B, E, H, p.x, p.w, p.u, p.h0, p.mask, gates, hs, rhs, d.dy, d.dySeq, 0],
       ...[d.dx, d.dw, d.du, d.db, d.dh0, scratch],
     );
     m.free(scratch);
@@ -128,6 +137,7 @@ function runFused(
   const dims: Dims = { T, B, E, H };
   const seq = options.returnSequences === true;
   const tape = isTapeOn();
+  const mask = kernelMask(cell.name, options.mask ?? null, B, T, options.goBackwards === true);
   return tf.tidy(() => {
     const xs = options.goBackwards === true ? tf.reverse(x, 1) : x;
     const b = bias ?? tf.zeros([G]);
@@ -143,6 +153,7 @@ function runFused(
         u: m.put(ut!.dataSync()),
         b: m.put(bt!.dataSync()),
         h0: ht === undefined ? m.alloc(B * H) : m.put(ht.dataSync()),
+        mask: mask === null ? 0 : m.put(mask),
       };
       if (ht === undefined) m.view(p.h0, B * H).fill(0);
       const { hs, kept } = cell.forward(m, dims, p);
@@ -159,7 +170,10 @@ function runFused(
         value = tf.tensor2d(last, [B, H]);
       }
       m.free(p.b);
-      const ws: Workspace = { module: m, ptrs: [p.x, p.w, p.u, p.h0, hs, ...kept] };
+      const ws: Workspace = {
+        module: m,
+        ptrs: [p.x, p.w, p.u, p.h0, hs, ...kept, ...(p.mask === 0 ? [] : [p.mask])],
+      };
       const holder = { ws, done: false };
       if (tape) orphanedWorkspaces.register(holder, ws, holder);
       else for (const ptr of ws.ptrs) m.free(ptr);
@@ -202,8 +216,8 @@ function runFused(
  * A whole-sequence Keras SimpleRNN (`tanh`) in one WebAssembly SIMD call, forward and (when
  * gradients are being recorded) backward through time in one more. Weights in Keras' layout:
  * `kernel [inputDim, units]`, `recurrentKernel [units, units]`, `bias [units]` (null = none);
- * `h0` defaults to zeros. Differentiable with respect to every tensor input (`tf.customGrad`).
- * Without `returnSequences`, `output` and `h` are the same tensor.
+ * `h0` defaults to zeros. Differentiable with respect to every tensor input but the mask
+ * (`tf.customGrad`). Without `returnSequences`, `output` and `h` are the same tensor.
  */
 export function fusedSimpleRnn(
   x: tf.Tensor3D,
@@ -221,7 +235,7 @@ export function fusedSimpleRnn(
  * semantics of tfjs-layers' GRU (Keras `reset_after=False`): gates z, r, h in that order in
  * `kernel [inputDim, 3·units]`, `recurrentKernel [units, 3·units]` and `bias [3·units]`;
  * `z, r = sigmoid(.)`, `hh = tanh(x·Wh + (r ⊙ h)·Uh + bh)`, `h' = z ⊙ h + (1 − z) ⊙ hh`.
- * `h0` defaults to zeros. Differentiable with respect to every tensor input.
+ * `h0` defaults to zeros. Differentiable with respect to every tensor input but the mask.
  * Without `returnSequences`, `output` and `h` are the same tensor.
  */
 export function fusedGru(
