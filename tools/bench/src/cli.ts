@@ -30,13 +30,14 @@ async function main(): Promise<number> {
       system: { type: 'string', multiple: true },
       quick: { type: 'boolean', default: false },
       'no-cold': { type: 'boolean', default: false },
+      'no-scaling': { type: 'boolean', default: false },
       'no-write': { type: 'boolean', default: false },
       help: { type: 'boolean', default: false },
     },
   });
   if (values.help) {
     console.log(
-      `npm run bench -- [--workload a,b] [--system s,t] [--quick] [--no-cold] [--no-write]\n` +
+      `npm run bench -- [--workload a,b] [--system s,t] [--quick] [--no-cold] [--no-scaling] [--no-write]\n` +
         `workloads: ${WORKLOADS.map((w) => w.name).join(', ')}\nsystems: ${SYSTEMS.join(', ')}`,
     );
     return 0;
@@ -67,6 +68,7 @@ async function main(): Promise<number> {
     systems: systems.length > 0 ? systems.filter(isSystem) : SYSTEMS,
     options: values.quick ? QUICK_OPTIONS : FULL_OPTIONS,
     coldStart: !values['no-cold'],
+    scaling: !values['no-scaling'] && !values.quick,
     command,
     log: (line) => console.error(line),
   });

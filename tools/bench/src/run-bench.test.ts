@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { formatTable } from './format-table.js';
-import { QUICK_OPTIONS, runBench } from './run-bench.js';
+import { formatMachine, formatTable } from './format-table.js';
+import { QUICK_OPTIONS, describeMachine, measureParallelScaling, runBench } from './run-bench.js';
 import { SMOKE_WORKLOAD } from './workloads.js';
 
 describe('bench harness (smoke)', () => {
@@ -30,5 +30,26 @@ describe('bench harness (smoke)', () => {
     const table = formatTable(result);
     expect(table.split('\n')).toHaveLength(2 + 3);
     expect(table).toContain('| smoke | seqpipe-wasm-1 |');
+  });
+
+  it('measures parallel capacity: one process alone, then two at once', async () => {
+    const scaling = await measureParallelScaling(SMOKE_WORKLOAD, QUICK_OPTIONS);
+    if (typeof scaling === 'string') throw new Error(scaling);
+    expect(scaling.concurrentSamplesPerSec).toHaveLength(2);
+    for (const rate of [scaling.aloneSamplesPerSec, ...scaling.concurrentSamplesPerSec]) {
+      expect(rate).toBeGreaterThan(0);
+    }
+    const [a, b] = scaling.concurrentSamplesPerSec as [number, number];
+    expect(scaling.ratio).toBeCloseTo((a + b) / scaling.aloneSamplesPerSec, 10);
+    const line = formatMachine({
+      createdAt: '',
+      command: '',
+      options: QUICK_OPTIONS,
+      results: [],
+      machine: { ...describeMachine(undefined), parallelScaling: scaling },
+    });
+    expect(line).toMatch(
+      /\nparallel capacity: two seqpipe-wasm-1 processes at once train \d+\.\d\dx one alone \(smoke: /,
+    );
   });
 });

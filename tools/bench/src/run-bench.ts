@@ -53,6 +53,22 @@ export interface MachineDescription {
   node: string;
   tfjs: string;
   torch?: string;
+  /** How much two cores really give here (see {@link ParallelScaling}); absent when not measured. */
+  parallelScaling?: ParallelScaling;
+}
+
+/**
+ * The machine's parallel capacity for seqpipe's kernels: one single-thread training process
+ * alone, then two identical ones at the same time. `ratio` = their summed throughput / alone:
+ * ~2 means two independent cores (threads could double throughput), ~1 means the logical cores
+ * share one core's execution units (or the machine is busy) and threads cannot help.
+ */
+export interface ParallelScaling {
+  workload: string;
+  system: SystemName;
+  aloneSamplesPerSec: number;
+  concurrentSamplesPerSec: number[];
+  ratio: number;
 }
 
 export interface BenchResult {
@@ -68,6 +84,8 @@ export interface BenchOptions {
   systems?: readonly SystemName[];
   options?: MeasureOptions;
   coldStart?: boolean;
+  /** Also measure {@link ParallelScaling} (default false). */
+  scaling?: boolean;
   command?: string;
   log?: (line: string) => void;
 }
@@ -151,6 +169,31 @@ function ratio(a: number | undefined, b: number | undefined): number | undefined
   return a !== undefined && b !== undefined && b > 0 ? a / b : undefined;
 }
 
+/** Runs the first workload on seqpipe-wasm-1 alone, then twice at once (see ParallelScaling). */
+export async function measureParallelScaling(
+  w: Workload,
+  options: MeasureOptions,
+): Promise<ParallelScaling | string> {
+  const system: SystemName = 'seqpipe-wasm-1';
+  const train = (o: ChildOutcome): number | undefined =>
+    o.json === undefined ? undefined : (o.json as Partial<Measurement>).trainSamplesPerSec;
+  const alone = await runSystem(w, system, 'measure', options);
+  const pair = await Promise.all([0, 1].map(() => runSystem(w, system, 'measure', options)));
+  const aloneRate = train(alone);
+  const pairRates = pair.map(train);
+  if (aloneRate === undefined || pairRates.some((r) => r === undefined)) {
+    return [alone, ...pair].find((o) => o.error !== undefined)?.error ?? 'failed';
+  }
+  const concurrent = pairRates as number[];
+  return {
+    workload: w.name,
+    system,
+    aloneSamplesPerSec: aloneRate,
+    concurrentSamplesPerSec: concurrent,
+    ratio: (concurrent[0]! + concurrent[1]!) / aloneRate,
+  };
+}
+
 /** Runs every (workload, system) pair, each in its own process, one at a time. */
 export async function runBench(bench: BenchOptions): Promise<BenchResult> {
   const log = bench.log ?? (() => undefined);
@@ -203,10 +246,18 @@ export async function runBench(bench: BenchOptions): Promise<BenchResult> {
     }
     results.push(entry);
   }
+  const machine = describeMachine(torch);
+  const first = bench.workloads[0];
+  if (bench.scaling === true && first !== undefined) {
+    log(`parallel capacity: ${first.name} · seqpipe-wasm-1 alone, then two at once ...`);
+    const scaling = await measureParallelScaling(first, options);
+    if (typeof scaling === 'string') log(`  failed: ${scaling}`);
+    else machine.parallelScaling = scaling;
+  }
   return {
     createdAt: new Date().toISOString(),
     command: bench.command ?? 'npm run bench',
-    machine: describeMachine(torch),
+    machine,
     options,
     results,
   };

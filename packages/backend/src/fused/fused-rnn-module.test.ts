@@ -5,7 +5,7 @@ import { initBackend } from '../init-backend.js';
 import { fusedLstm } from './fused-lstm.js';
 import { fusedKernelCalls, fusedRnnAvailable, installFusedRnnWasm } from './fused-rnn-module.js';
 
-const committedWasm = async (): Promise<Uint8Array> =>
+const committedWasm = async (): Promise<Uint8Array<ArrayBuffer>> =>
   new Uint8Array(await readFile(new URL('../../csrc/fused_rnn.wasm', import.meta.url)));
 
 describe('the fused kernel module', () => {
@@ -28,7 +28,7 @@ describe('the fused kernel module', () => {
     await expect(installFusedRnnWasm(bytes)).resolves.toBeUndefined();
     await expect(installFusedRnnWasm(await WebAssembly.compile(bytes))).resolves.toBeUndefined();
     const other = bytes.slice();
-    other[other.length - 1] ^= 1;
+    other[other.length - 1] = (other[other.length - 1] ?? 0) ^ 1;
     await expect(installFusedRnnWasm(other)).rejects.toThrow(
       /sha256 [0-9a-f]{64}, this @seqpipe\/backend was built with [0-9a-f]{64}: copy csrc\/fused_rnn.wasm/,
     );
