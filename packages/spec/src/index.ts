@@ -56,6 +56,7 @@ export { modelSummary, totalParams } from './model-summary.js';
 export type { LayerSummary } from './model-summary.js';
 export { deriveSeed } from './derive-seed.js';
 export { dropoutSteps, setDropoutSteps } from './seeded-dropout.js';
+export { SeededOrthogonal } from './seeded-orthogonal.js';
 export {
   compileEncoderDecoder,
   lowerEncoderDecoder,

@@ -47,7 +47,6 @@ function unsupportedReason(rnn: RnnParts, kwargs: Kwargs, gated: boolean): strin
   const cell = rnn.cell;
   const training = kwargs?.['training'] === true;
   if (rnn.stateful) return 'stateful';
-  if (kwargs?.['mask'] != null) return 'masking (maskZero)';
   if (training && cell.dropout > 0) return 'dropout during training';
   if (training && cell.recurrentDropout > 0) return 'recurrentDropout during training';
   const activation = cell.activation?.getClassName() ?? 'linear';
@@ -84,7 +83,14 @@ function fuseLayer(layer: tfl.RNN): void {
       const kernel = cell.kernel.read() as tf.Tensor2D;
       const recurrentKernel = cell.recurrentKernel.read() as tf.Tensor2D;
       const bias = cell.bias === null ? null : (cell.bias.read() as tf.Tensor1D);
-      const options = { returnSequences: rnn.returnSequences, goBackwards: rnn.goBackwards };
+      // tfjs hands a multi-input call (inputs + initial states) one mask per input.
+      const rawMask = kwargs?.['mask'] as tf.Tensor | Array<tf.Tensor | null> | null | undefined;
+      const mask = (Array.isArray(rawMask) ? rawMask[0] : rawMask) ?? null;
+      const options = {
+        returnSequences: rnn.returnSequences,
+        goBackwards: rnn.goBackwards,
+        mask,
+      };
       if (kind.layer === 'LSTM') {
         const r = fusedLstm(
           x,
@@ -107,7 +113,7 @@ function fuseLayer(layer: tfl.RNN): void {
 /**
  * Makes a tfjs-layers LSTM, GRU or SimpleRNN (or a Bidirectional wrapping them) run seqpipe's
  * fused whole-sequence kernel when seqpipe initialized the WASM backend and the call allows it
- * (no mask, no dropout while training, not stateful, `tanh` activation, `sigmoid` recurrent
+ * (masks included; no dropout while training, not stateful, `tanh` activation, `sigmoid` recurrent
  * activation for LSTM/GRU); otherwise the layer runs tfjs-layers' own code and the reason is
  * logged once. The layer's class, config and weights are unchanged, so saved models load with
  * stock `tf.loadLayersModel`. Other layers are returned untouched. Returns `layer`.
