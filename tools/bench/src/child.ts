@@ -47,7 +47,9 @@ async function setUpSystem(
 /** seqpipe's recurrent layers (fused kernels where the options allow). */
 async function seqpipeRecurrentLayers(): Promise<RecurrentLayers> {
   const { fuseRecurrent } = await import('@seqpipe/backend');
+  const { SeededOrthogonal } = await import('@seqpipe/spec');
   return {
+    orthogonal: (seed) => new SeededOrthogonal({ seed }),
     lstm: (args) => fuseRecurrent(stockRecurrentLayers.lstm(args)),
     gru: (args) => fuseRecurrent(stockRecurrentLayers.gru(args)),
     simpleRNN: (args) => fuseRecurrent(stockRecurrentLayers.simpleRNN(args)),

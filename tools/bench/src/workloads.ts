@@ -12,13 +12,18 @@ export interface RecurrentLayers {
   simpleRNN(args: SimpleRnnArgs): tfl.layers.Layer;
   /** Applied to wrappers built around these layers (Bidirectional clones its inner layer). */
   wrap<L extends tfl.layers.Layer>(layer: L): L;
+  /** The recurrent kernels' orthogonal initializer (seqpipe: its seeded JavaScript one). */
+  orthogonal(seed: number): Initializer;
 }
+
+type Initializer = ReturnType<typeof tfl.initializers.orthogonal>;
 
 export const stockRecurrentLayers: RecurrentLayers = {
   lstm: (args) => tfl.layers.lstm(args),
   gru: (args) => tfl.layers.gru(args),
   simpleRNN: (args) => tfl.layers.simpleRNN(args),
   wrap: (layer) => layer,
+  orthogonal: (seed) => tfl.initializers.orthogonal({ seed }),
 };
 
 export type WorkloadKind = 'classifier' | 'seq2seq';
@@ -116,7 +121,7 @@ export function buildModel(w: Workload, layers: RecurrentLayers): tfl.LayersMode
   const common = { units: w.units, recurrentActivation: 'sigmoid' as const };
   const init = (seed: number) => ({
     kernelInitializer: tfl.initializers.glorotUniform({ seed }),
-    recurrentInitializer: tfl.initializers.orthogonal({ seed: seed + 1 }),
+    recurrentInitializer: layers.orthogonal(seed + 1),
   });
   if (w.kind === 'seq2seq') {
     const encIn = tfl.input({ shape: [w.length, w.vocab], name: 'encoder_inputs' });
