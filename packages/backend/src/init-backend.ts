@@ -14,6 +14,7 @@ import { registerChainedOps } from './register-chained-ops.js';
 import { registerWasmKernelFixes } from './kernels/register-wasm-kernels.js';
 import { backendState, type BackendFactory } from './backend-state.js';
 import { fusedRnnAvailable, installFusedRnnWasm } from './fused/fused-rnn-module.js';
+import { startKernelThreads, stopKernelThreads } from './fused/kernel-threads.js';
 import {
   FUSED_RNN_WASM_FILE,
   describeWasmSource,
@@ -348,6 +349,21 @@ async function prepareFusedKernels(source: WasmSource | undefined): Promise<stri
   }
 }
 
+/**
+ * Runs the fused kernels on `threads` threads (Node.js: worker threads; elsewhere they stay on
+ * the calling thread). Returns why not, if not.
+ */
+async function startFusedThreads(threads: number): Promise<string | undefined> {
+  const wanted = detectRuntime() === 'node' ? threads : 1;
+  try {
+    await startKernelThreads(wanted);
+  } catch (error) {
+    await stopKernelThreads();
+    return `fused kernels run on 1 thread: their worker threads failed to start (${errorMessage(error)})`;
+  }
+  return undefined;
+}
+
 function wasmBackendInstance(): tf.KernelBackend | undefined {
   return tf.engine().registry['wasm'];
 }
@@ -409,6 +425,8 @@ async function initWasm(options: NormalizedOptions): Promise<BackendInfo> {
   }
   const fusedProblem = await prepareFusedKernels(plan.source);
   if (fusedProblem !== undefined) outcome.reasons.push(fusedProblem);
+  const kernelThreadsProblem = await startFusedThreads(fusedProblem === undefined ? threads : 1);
+  if (kernelThreadsProblem !== undefined) outcome.reasons.push(kernelThreadsProblem);
   const info: BackendInfo = {
     backend: 'wasm',
     simd: outcome.simd,

@@ -1,6 +1,15 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { kernelMask } from './fused-rnn-mask.js';
-import { fusedRnnModule, type FusedRnnModule } from './fused-rnn-module.js';
+import { concatArrays, sliceCount, splitRows, sumArrays } from './batch-split.js';
+import { countCall } from './fused-rnn-module.js';
+import type { KernelJob } from './kernel-host.js';
+import {
+  kernelLanes,
+  releaseSlice,
+  runKernelJobs,
+  type KeptSlice,
+  type Lane,
+} from './kernel-threads.js';
 
 /** Options of {@link fusedLstm}. */
 export interface FusedLstmOptions {
@@ -23,14 +32,9 @@ export interface FusedLstmResult {
   c: tf.Tensor2D;
 }
 
-interface Workspace {
-  module: FusedRnnModule;
-  ptrs: number[];
-}
-
-/** Frees a training forward's kept activations if its gradient never runs. */
-const orphanedWorkspaces = new FinalizationRegistry<Workspace>((ws) => {
-  for (const ptr of ws.ptrs) ws.module.free(ptr);
+/** Frees a training forward's kept activations (on every thread) if its gradient never runs. */
+const orphanedWorkspaces = new FinalizationRegistry<KeptSlice[]>((slices) => {
+  for (const slice of slices) releaseSlice(slice);
 });
 
 function isTapeOn(): boolean {
@@ -74,115 +78,140 @@ export function fusedLstm(
     // Without initial states, zeros are written straight into the kernel's memory and the
     // states are no op inputs (two tensors less each way: per-call overhead rules tiny shapes).
     const hasState = h0 !== null || c0 !== null;
-    const zeroState = (m: FusedRnnModule): number => {
-      const ptr = m.alloc(B * H);
-      m.view(ptr, B * H).fill(0);
-      return ptr;
-    };
+    const slices = splitRows(B, sliceCount(B, T, E, H, 4));
+    const lanes = kernelLanes(slices.length);
     const op = tf.customGrad((...args) => {
       const [xt, wt, ut, bt] = args as tf.Tensor[];
-      const m = fusedRnnModule();
-      const pX = m.put(xt!.dataSync());
-      const pW = m.put(wt!.dataSync());
-      const pU = m.put(ut!.dataSync());
-      const pB = m.put(bt!.dataSync());
-      const pH0 = hasState ? m.put((args[4] as tf.Tensor).dataSync()) : zeroState(m);
-      const pC0 = hasState ? m.put((args[5] as tf.Tensor).dataSync()) : zeroState(m);
-      const pMask = mask === null ? 0 : m.put(mask);
-      const pGates = m.alloc(B * T * G);
-      const pHseq = m.alloc((T + 1) * B * H);
-      const pCseq = m.alloc((T + 1) * B * H);
-      const pY = seq ? m.alloc(B * T * H) : 0;
-      m.exports.lstm_forward(
-        ...[T, B, E, H, pX, pW, pU, pB, pH0, pC0, pMask],
-        ...[pGates, pHseq, pCseq, pY],
-      );
+      const xData = xt!.dataSync() as Float32Array;
+      const w = wt!.dataSync() as Float32Array;
+      const u = ut!.dataSync() as Float32Array;
+      const bData = bt!.dataSync() as Float32Array;
+      const h0Data = hasState ? ((args[4] as tf.Tensor).dataSync() as Float32Array) : null;
+      const c0Data = hasState ? ((args[5] as tf.Tensor).dataSync() as Float32Array) : null;
+      // Each slice of rows runs the whole sequence on its own thread (rows are independent).
+      const forward = slices.map(([s, n], i): { job: KernelJob; lane: Lane | null } => {
+        const rows = (data: Float32Array, width: number) =>
+          data.subarray(s * width, (s + n) * width);
+        const state: Record<string, Float32Array> =
+          h0Data !== null && c0Data !== null ? { h0: rows(h0Data, H), c0: rows(c0Data, H) } : {};
+        return {
+          lane: lanes[i] ?? null,
+          job: {
+            write: {
+              x: rows(xData, T * E),
+              w,
+              u,
+              b: bData,
+              ...state,
+              ...(mask === null ? {} : { mask: rows(mask, T) }),
+            },
+            // Without initial states, zeros are written straight into the kernel's memory and
+            // the states are no op inputs (two tensors less each way: per-call overhead rules
+            // tiny shapes).
+            ...(hasState ? {} : { zero: { h0: n * H, c0: n * H } }),
+            alloc: {
+              gates: n * T * G,
+              hseq: (T + 1) * n * H,
+              cseq: (T + 1) * n * H,
+              ...(seq ? { y: n * T * H } : {}),
+            },
+            call: {
+              fn: 'lstm_forward',
+              args: [T, n, E, H, 'x', 'w', 'u', 'b', 'h0', 'c0', mask === null ? 0 : 'mask'].concat(
+                ['gates', 'hseq', 'cseq', seq ? 'y' : 0],
+              ),
+            },
+            read: [
+              ...(seq ? [['y', 0, n * T * H] as const] : []),
+              ['hseq', T * n * H, n * H],
+              ['cseq', T * n * H, n * H],
+            ],
+            keep: tape
+              ? ['x', 'w', 'u', 'gates', 'hseq', 'cseq', ...(mask === null ? [] : ['mask'])]
+              : [],
+          },
+        };
+      });
+      const results = runKernelJobs(forward);
+      countCall('lstm_forward');
       const out = new Float32Array(B * (S + 2) * H);
-      const hseq = m.view(pHseq, (T + 1) * B * H);
-      const cseq = m.view(pCseq, (T + 1) * B * H);
-      const last = T * B * H;
-      const y = seq ? m.view(pY, B * T * H) : undefined;
-      for (let bb = 0; bb < B; bb++) {
-        const row = bb * (S + 2) * H;
-        if (y !== undefined) out.set(y.subarray(bb * T * H, (bb + 1) * T * H), row);
-        else out.set(hseq.subarray(last + bb * H, last + (bb + 1) * H), row);
-        out.set(hseq.subarray(last + bb * H, last + (bb + 1) * H), row + S * H);
-        out.set(cseq.subarray(last + bb * H, last + (bb + 1) * H), row + (S + 1) * H);
-      }
-      for (const p of [pB, pH0, pC0, ...(seq ? [pY] : [])]) m.free(p);
-      const ws: Workspace = {
-        module: m,
-        ptrs: [pX, pW, pU, pGates, pHseq, pCseq, ...(pMask === 0 ? [] : [pMask])],
-      };
-      const holder = { ws, done: false };
-      if (tape) orphanedWorkspaces.register(holder, ws, holder);
-      else for (const p of ws.ptrs) m.free(p);
+      slices.forEach(([s, n], i) => {
+        const outputs = results[i]!.outputs;
+        const [hT, cT] = seq ? outputs.slice(1) : outputs;
+        const y = seq ? outputs[0]! : hT!;
+        for (let r = 0; r < n; r++) {
+          const row = (s + r) * (S + 2) * H;
+          out.set(y.subarray(r * S * H, (r + 1) * S * H), row);
+          out.set(hT!.subarray(r * H, (r + 1) * H), row + S * H);
+          out.set(cT!.subarray(r * H, (r + 1) * H), row + (S + 1) * H);
+        }
+      });
+      const kept: KeptSlice[] = results;
+      const holder = { done: false };
+      if (tape) orphanedWorkspaces.register(holder, kept, holder);
       const value = tf.tensor3d(out, [B, S + 2, H]);
       const gradFunc = (dy: tf.Tensor): tf.Tensor[] => {
         if (holder.done) throw new Error('fusedLstm: gradient requested twice for one forward');
         holder.done = true;
         orphanedWorkspaces.unregister(holder);
-        const d = dy.dataSync();
-        const pDy = m.alloc(seq ? B * T * H : B * H);
-        const pDhT = m.alloc(B * H);
-        const pDcT = m.alloc(B * H);
-        const pDx = m.alloc(B * T * E);
-        const pDw = m.alloc(E * G);
-        const pDu = m.alloc(H * G);
-        const pDb = m.alloc(G);
-        const pDh0 = m.alloc(B * H);
-        const pDc0 = m.alloc(B * H);
+        const d = dy.dataSync() as Float32Array;
         const F = Math.max(E, H);
-        const pScratch = m.alloc(F * B * T + G * F);
-        const dyv = m.view(pDy, seq ? B * T * H : B * H);
-        const dhT = m.view(pDhT, B * H);
-        const dcT = m.view(pDcT, B * H);
-        for (let bb = 0; bb < B; bb++) {
-          const row = bb * (S + 2) * H;
-          dyv.set(d.subarray(row, row + S * H), bb * S * H);
-          dhT.set(d.subarray(row + S * H, row + (S + 1) * H), bb * H);
-          dcT.set(d.subarray(row + (S + 1) * H, row + (S + 2) * H), bb * H);
-        }
-        m.exports.lstm_backward(
-          T,
-          B,
-          E,
-          H,
-          pX,
-          pW,
-          pU,
-          pMask,
-          pGates,
-          pHseq,
-          pCseq,
-          pDy,
-          seq ? 1 : 0,
-          pDhT,
-          pDcT,
-          pDx,
-          pDw,
-          pDu,
-          pDb,
-          pDh0,
-          pDc0,
-          pScratch,
-        );
-        const grads = [
-          tf.tensor3d(m.view(pDx, B * T * E).slice(), [B, T, E]),
-          tf.tensor2d(m.view(pDw, E * G).slice(), [E, G]),
-          tf.tensor2d(m.view(pDu, H * G).slice(), [H, G]),
-          tf.tensor1d(m.view(pDb, G).slice()),
+        const backward = slices.map(([s, n], i): { job: KernelJob; lane: Lane | null } => {
+          const dyv = new Float32Array(n * S * H);
+          const dhT = new Float32Array(n * H);
+          const dcT = new Float32Array(n * H);
+          for (let r = 0; r < n; r++) {
+            const row = (s + r) * (S + 2) * H;
+            dyv.set(d.subarray(row, row + S * H), r * S * H);
+            dhT.set(d.subarray(row + S * H, row + (S + 1) * H), r * H);
+            dcT.set(d.subarray(row + (S + 1) * H, row + (S + 2) * H), r * H);
+          }
+          return {
+            lane: kept[i]!.lane,
+            job: {
+              use: kept[i]!.handle,
+              write: { dy: dyv, dhT, dcT },
+              alloc: {
+                dx: n * T * E,
+                dw: E * G,
+                du: H * G,
+                db: G,
+                dh0: n * H,
+                dc0: n * H,
+                scratch: F * n * T + G * F,
+              },
+              call: {
+                fn: 'lstm_backward',
+                args: [T, n, E, H, 'x', 'w', 'u', mask === null ? 0 : 'mask', 'gates', 'hseq']
+                  .concat(['cseq', 'dy', seq ? 1 : 0, 'dhT', 'dcT', 'dx', 'dw', 'du', 'db'])
+                  .concat(['dh0', 'dc0', 'scratch']),
+              },
+              read: [
+                ['dx', 0, n * T * E],
+                ['dw', 0, E * G],
+                ['du', 0, H * G],
+                ['db', 0, G],
+                ...(hasState ? [['dh0', 0, n * H] as const, ['dc0', 0, n * H] as const] : []),
+              ],
+            },
+          };
+        });
+        const grads = runKernelJobs(backward).map((r) => r.outputs);
+        countCall('lstm_backward');
+        const part = (k: number) => grads.map((g) => g[k]!);
+        const result = [
+          tf.tensor3d(concatArrays(part(0)), [B, T, E]),
+          tf.tensor2d(sumArrays(part(1)), [E, G]),
+          tf.tensor2d(sumArrays(part(2)), [H, G]),
+          tf.tensor1d(sumArrays(part(3))),
         ];
         if (hasState) {
-          grads.push(
-            tf.tensor2d(m.view(pDh0, B * H).slice(), [B, H]),
-            tf.tensor2d(m.view(pDc0, B * H).slice(), [B, H]),
+          result.push(
+            tf.tensor2d(concatArrays(part(4)), [B, H]),
+            tf.tensor2d(concatArrays(part(5)), [B, H]),
           );
         }
-        for (const p of [...ws.ptrs, pDy, pDhT, pDcT, pDx, pDw, pDu, pDb, pDh0, pDc0, pScratch]) {
-          m.free(p);
-        }
-        return grads;
+        return result;
       };
       return { value, gradFunc };
     });

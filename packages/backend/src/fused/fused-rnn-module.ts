@@ -1,92 +1,15 @@
 import { FUSED_RNN_WASM_BASE64, FUSED_RNN_WASM_SHA256 } from './fused-rnn-wasm.js';
-
-/** The C functions of csrc/fused_rnn.c (pointers are byte offsets into `memory`). */
-interface FusedRnnExports {
-  memory: WebAssembly.Memory;
-  __heap_base: WebAssembly.Global;
-  lstm_forward(...args: number[]): void;
-  lstm_backward(...args: number[]): void;
-  simple_rnn_forward(...args: number[]): void;
-  simple_rnn_backward(...args: number[]): void;
-  gru_forward(...args: number[]): void;
-  gru_backward(...args: number[]): void;
-}
-
-const PAGE = 65536;
-const ALIGN = 16;
+import { createKernelHost, type FusedRnnExports, type KernelHost } from './kernel-host.js';
 
 /**
- * seqpipe's fused recurrent kernels (one small WebAssembly SIMD module, separate from tfjs'
- * own) and a first-fit allocator over its memory. Float32 buffers are addressed by byte offset.
+ * seqpipe's fused recurrent kernels in this thread: one small WebAssembly SIMD module (separate
+ * from tfjs' own) with its allocator and job runner, the compiled module (worker threads
+ * instantiate it too) and how often each kernel ran.
  */
-export class FusedRnnModule {
-  readonly exports: FusedRnnExports;
-  /** Live blocks, sorted by offset: [offset, bytes]. */
-  private readonly blocks: Array<[number, number]> = [];
-  private readonly base: number;
-
-  /** Calls per kernel function since the module was compiled (diagnostics, benchmarks). */
-  readonly calls: Record<string, number> = {};
-
-  constructor(exports: FusedRnnExports) {
-    const counted: Record<string, unknown> = { ...exports };
-    for (const [name, value] of Object.entries(exports)) {
-      if (typeof value !== 'function') continue;
-      const kernel = value as (...args: number[]) => void;
-      this.calls[name] = 0;
-      counted[name] = (...args: number[]) => {
-        this.calls[name] = (this.calls[name] ?? 0) + 1;
-        kernel(...args);
-      };
-    }
-    this.exports = counted as unknown as FusedRnnExports;
-    this.base = align(Number(exports.__heap_base.value));
-  }
-
-  /** Reserves `floats` float32s; returns the byte offset. */
-  alloc(floats: number): number {
-    const bytes = align(Math.max(1, floats) * 4);
-    let at = this.base;
-    let index = 0;
-    for (; index < this.blocks.length; index++) {
-      const [offset, size] = this.blocks[index]!;
-      if (offset - at >= bytes) break;
-      at = align(offset + size);
-    }
-    const end = at + bytes;
-    const memory = this.exports.memory;
-    if (end > memory.buffer.byteLength) {
-      memory.grow(Math.ceil((end - memory.buffer.byteLength) / PAGE));
-    }
-    this.blocks.splice(index, 0, [at, bytes]);
-    return at;
-  }
-
-  free(ptr: number): void {
-    const index = this.blocks.findIndex(([offset]) => offset === ptr);
-    if (index >= 0) this.blocks.splice(index, 1);
-  }
-
-  /** Bytes held by live blocks (for leak checks). */
-  liveBytes(): number {
-    return this.blocks.reduce((sum, [, size]) => sum + size, 0);
-  }
-
-  /** A view of `floats` float32s at `ptr` (views die when memory grows: make them after allocating). */
-  view(ptr: number, floats: number): Float32Array {
-    return new Float32Array(this.exports.memory.buffer, ptr, floats);
-  }
-
-  /** Allocates and fills a buffer. */
-  put(data: ArrayLike<number>): number {
-    const ptr = this.alloc(data.length);
-    this.view(ptr, data.length).set(data);
-    return ptr;
-  }
-}
-
-function align(n: number): number {
-  return Math.ceil(n / ALIGN) * ALIGN;
+export interface FusedRnnModule extends KernelHost {
+  readonly compiled: WebAssembly.Module;
+  /** Kernel calls since the module was installed, by C function (diagnostics, benchmarks). */
+  readonly calls: Record<string, number>;
 }
 
 function decodeBase64(text: string): Uint8Array<ArrayBuffer> {
@@ -112,8 +35,10 @@ function installed(): FusedRnnModule | undefined {
   return (globalThis as unknown as Record<symbol, FusedRnnModule | undefined>)[MODULE_KEY];
 }
 
-function install(instance: WebAssembly.Instance): FusedRnnModule {
-  const module = new FusedRnnModule(instance.exports as unknown as FusedRnnExports);
+function install(compiled: WebAssembly.Module, instance: WebAssembly.Instance): FusedRnnModule {
+  const host = createKernelHost(instance.exports as unknown as FusedRnnExports);
+  const calls = Object.fromEntries(KERNEL_EXPORTS.map((name) => [name, 0]));
+  const module: FusedRnnModule = { ...host, compiled, calls };
   (globalThis as unknown as Record<symbol, FusedRnnModule>)[MODULE_KEY] = module;
   return module;
 }
@@ -162,7 +87,7 @@ export async function installFusedRnnWasm(binary: WebAssembly.Module | Uint8Arra
   }
   if (installed() !== undefined) return;
   const instance = await WebAssembly.instantiate(compiled, {});
-  if (installed() === undefined) install(instance);
+  if (installed() === undefined) install(compiled, instance);
 }
 
 /**
@@ -179,7 +104,7 @@ export function fusedRnnModule(): FusedRnnModule {
     );
   }
   const compiled = new WebAssembly.Module(decodeBase64(FUSED_RNN_WASM_BASE64));
-  return install(new WebAssembly.Instance(compiled, {}));
+  return install(compiled, new WebAssembly.Instance(compiled, {}));
 }
 
 /**
@@ -188,4 +113,10 @@ export function fusedRnnModule(): FusedRnnModule {
  */
 export function fusedKernelCalls(): Readonly<Record<string, number>> {
   return { ...installed()?.calls };
+}
+
+/** Counts one (logical) call of a fused kernel, however many threads ran its slices. */
+export function countCall(fn: string): void {
+  const calls = fusedRnnModule().calls;
+  calls[fn] = (calls[fn] ?? 0) + 1;
 }

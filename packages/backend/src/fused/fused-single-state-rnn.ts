@@ -1,6 +1,15 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { kernelMask } from './fused-rnn-mask.js';
-import { fusedRnnModule, type FusedRnnModule } from './fused-rnn-module.js';
+import { concatArrays, sliceCount, splitRows, sumArrays } from './batch-split.js';
+import { countCall } from './fused-rnn-module.js';
+import type { KernelJob } from './kernel-host.js';
+import {
+  kernelLanes,
+  releaseSlice,
+  runKernelJobs,
+  type KeptSlice,
+  type Lane,
+} from './kernel-threads.js';
 
 /** Options of {@link fusedSimpleRnn} and {@link fusedGru}. */
 export interface FusedRnnOptions {
@@ -22,99 +31,56 @@ export interface FusedRnnResult {
   h: tf.Tensor2D;
 }
 
-interface Workspace {
-  module: FusedRnnModule;
-  ptrs: number[];
-}
-
-/** Frees a training forward's kept activations if its gradient never runs. */
-const orphanedWorkspaces = new FinalizationRegistry<Workspace>((ws) => {
-  for (const ptr of ws.ptrs) ws.module.free(ptr);
+/** Frees a training forward's kept activations (on every thread) if its gradient never runs. */
+const orphanedWorkspaces = new FinalizationRegistry<KeptSlice[]>((slices) => {
+  for (const slice of slices) releaseSlice(slice);
 });
 
 function isTapeOn(): boolean {
   return (tf.engine() as unknown as { isTapeOn(): boolean }).isTapeOn();
 }
 
-/** Pointers of the inputs in the kernel module's memory. */
-interface Inputs {
-  x: number;
-  w: number;
-  u: number;
-  b: number;
-  h0: number;
-  /** `[B,T]` kept-step flags, or 0 = no mask. */
-  mask: number;
-}
-
-/** One cell type: how many gate blocks its weights have and how to call its C functions. */
+/** One cell type: its gate blocks, its C functions and the buffers they need for n rows. */
 interface CellKernel {
   name: string;
   gates: number;
-  /** Runs the forward; returns the pointer of `hs [B,T,H]` and the buffers backward needs. */
-  forward(m: FusedRnnModule, dims: Dims, p: Inputs): { hs: number; kept: number[] };
-  /** Runs the backward; `kept` is what forward returned. */
-  backward(m: FusedRnnModule, dims: Dims, p: Inputs, hs: number, kept: number[], d: Grads): void;
+  forwardFn: string;
+  backwardFn: string;
+  /** Activations the forward keeps for the backward besides `hs [n,T,H]`, in argument order. */
+  kept(n: number, dims: Dims): Record<string, number>;
+  /** Float32s of the backward's scratch buffer. */
+  scratch(n: number, dims: Dims): number;
 }
 
 interface Dims {
   T: number;
-  B: number;
   E: number;
   H: number;
-}
-
-/** Pointers of the backward's inputs and outputs. */
-interface Grads {
-  dy: number;
-  dySeq: number;
-  dx: number;
-  dw: number;
-  du: number;
-  db: number;
-  dh0: number;
 }
 
 const SIMPLE_RNN: CellKernel = {
   name: 'fusedSimpleRnn',
   gates: 1,
-  forward(m, { T, B, E, H }, p) {
-    const hs = m.alloc(B * T * H);
-    m.exports.simple_rnn_forward(T, B, E, H, p.x, p.w, p.u, p.b, p.h0, p.mask, hs);
-    return { hs, kept: [] };
-  },
-  backward(m, { T, B, E, H }, p, hs, _kept, d) {
-    const F = Math.max(E, H);
-    const scratch = m.alloc(B * T * H + F * (B * T + H));
-    m.exports.simple_rnn_backward(
-      ...[T, B, E, H, p.x, p.w, p.u, p.h0, p.mask, hs, d.dy, d.dySeq, 0],
-      ...[d.dx, d.dw, d.du, d.db, d.dh0, scratch],
-    );
-    m.free(scratch);
-  },
+  forwardFn: 'simple_rnn_forward',
+  backwardFn: 'simple_rnn_backward',
+  kept: () => ({}),
+  scratch: (n, { T, E, H }) => n * T * H + Math.max(E, H) * (n * T + H),
 };
 
 const GRU: CellKernel = {
   name: 'fusedGru',
   gates: 3,
-  forward(m, { T, B, E, H }, p) {
-    const gates = m.alloc(B * T * 3 * H);
-    const hs = m.alloc(B * T * H);
-    const rhs = m.alloc(B * T * H);
-    m.exports.gru_forward(T, B, E, H, p.x, p.w, p.u, p.b, p.h0, p.mask, gates, hs, rhs);
-    return { hs, kept: [gates, rhs] };
-  },
-  backward(m, { T, B, E, H }, p, hs, kept, d) {
-    const F = Math.max(E, H);
-    const scratch = m.alloc(F * (B * T + 3 * H) + B * H);
-    const [gates, rhs] = kept as [number, number];
-    m.exports.gru_backward(
-      ...[T, B, E, H, p.x, p.w, p.u, p.h0, p.mask, gates, hs, rhs, d.dy, d.dySeq, 0],
-      ...[d.dx, d.dw, d.du, d.db, d.dh0, scratch],
-    );
-    m.free(scratch);
-  },
+  forwardFn: 'gru_forward',
+  backwardFn: 'gru_backward',
+  // gru_forward(..., gates, hs, rhs): z, r, hh per step, and r ⊙ h.
+  kept: (n, { T, H }) => ({ gates: n * T * 3 * H, rhs: n * T * H }),
+  scratch: (n, { T, E, H }) => Math.max(E, H) * (n * T + 3 * H) + n * H,
 };
+
+/** The forward's argument list after the mask: GRU's gates come before hs, rhs after. */
+function forwardOutputs(cell: CellKernel): string[] {
+  return cell === GRU ? ['gates', 'hs', 'rhs'] : ['hs'];
+}
 
 function runFused(
   cell: CellKernel,
@@ -134,10 +100,13 @@ function runFused(
         `${JSON.stringify(recurrentKernel.shape)} do not fit input dim ${E} and ${H} units`,
     );
   }
-  const dims: Dims = { T, B, E, H };
+  const dims: Dims = { T, E, H };
   const seq = options.returnSequences === true;
   const tape = isTapeOn();
   const mask = kernelMask(cell.name, options.mask ?? null, B, T, options.goBackwards === true);
+  const maskArg = mask === null ? 0 : 'mask';
+  const slices = splitRows(B, sliceCount(B, T, E, H, cell.gates));
+  const lanes = kernelLanes(slices.length);
   return tf.tidy(() => {
     const xs = options.goBackwards === true ? tf.reverse(x, 1) : x;
     const b = bias ?? tf.zeros([G]);
@@ -146,60 +115,120 @@ function runFused(
     const op = tf.customGrad((...args) => {
       const [xt, wt, ut, bt] = args as tf.Tensor[];
       const ht = h0 === null ? undefined : (args[4] as tf.Tensor);
-      const m = fusedRnnModule();
-      const p: Inputs = {
-        x: m.put(xt!.dataSync()),
-        w: m.put(wt!.dataSync()),
-        u: m.put(ut!.dataSync()),
-        b: m.put(bt!.dataSync()),
-        h0: ht === undefined ? m.alloc(B * H) : m.put(ht.dataSync()),
-        mask: mask === null ? 0 : m.put(mask),
-      };
-      if (ht === undefined) m.view(p.h0, B * H).fill(0);
-      const { hs, kept } = cell.forward(m, dims, p);
+      const xData = xt!.dataSync() as Float32Array;
+      const w = wt!.dataSync() as Float32Array;
+      const u = ut!.dataSync() as Float32Array;
+      const bData = bt!.dataSync() as Float32Array;
+      const h0Data = ht === undefined ? null : (ht.dataSync() as Float32Array);
+      // Each slice of rows runs the whole sequence on its own thread (rows are independent).
+      const forward = slices.map(([s, n], i): { job: KernelJob; lane: Lane | null } => {
+        const rows = (data: Float32Array, width: number) =>
+          data.subarray(s * width, (s + n) * width);
+        const kept = cell.kept(n, dims);
+        return {
+          lane: lanes[i] ?? null,
+          job: {
+            write: {
+              x: rows(xData, T * E),
+              w,
+              u,
+              b: bData,
+              ...(h0Data === null ? {} : { h0: rows(h0Data, H) }),
+              ...(mask === null ? {} : { mask: rows(mask, T) }),
+            },
+            ...(h0Data === null ? { zero: { h0: n * H } } : {}),
+            alloc: { hs: n * T * H, ...kept },
+            call: {
+              fn: cell.forwardFn,
+              args: [T, n, E, H, 'x', 'w', 'u', 'b', 'h0', maskArg, ...forwardOutputs(cell)],
+            },
+            read: [['hs', 0, n * T * H]],
+            keep: tape
+              ? [
+                  'x',
+                  'w',
+                  'u',
+                  'h0',
+                  'hs',
+                  ...Object.keys(kept),
+                  ...(mask === null ? [] : ['mask']),
+                ]
+              : [],
+          },
+        };
+      });
+      const results = runKernelJobs(forward);
+      countCall(cell.forwardFn);
       let value: tf.Tensor;
       if (seq) {
-        value = tf.tensor3d(m.view(hs, B * T * H).slice(), [B, T, H]);
+        value = tf.tensor3d(concatArrays(results.map((r) => r.outputs[0]!)), [B, T, H]);
       } else {
-        const all = m.view(hs, B * T * H);
         const last = new Float32Array(B * H);
-        for (let bb = 0; bb < B; bb++) {
-          const at = (bb * T + T - 1) * H;
-          last.set(all.subarray(at, at + H), bb * H);
-        }
+        slices.forEach(([s, n], i) => {
+          const hs = results[i]!.outputs[0]!;
+          for (let r = 0; r < n; r++) {
+            const at = (r * T + T - 1) * H;
+            last.set(hs.subarray(at, at + H), (s + r) * H);
+          }
+        });
         value = tf.tensor2d(last, [B, H]);
       }
-      m.free(p.b);
-      const ws: Workspace = {
-        module: m,
-        ptrs: [p.x, p.w, p.u, p.h0, hs, ...kept, ...(p.mask === 0 ? [] : [p.mask])],
-      };
-      const holder = { ws, done: false };
-      if (tape) orphanedWorkspaces.register(holder, ws, holder);
-      else for (const ptr of ws.ptrs) m.free(ptr);
+      const kept: KeptSlice[] = results;
+      const holder = { done: false };
+      if (tape) orphanedWorkspaces.register(holder, kept, holder);
       const gradFunc = (dy: tf.Tensor): tf.Tensor[] => {
         if (holder.done) throw new Error(`${cell.name}: gradient requested twice for one forward`);
         holder.done = true;
         orphanedWorkspaces.unregister(holder);
-        const d: Grads = {
-          dy: m.put(dy.dataSync()),
-          dySeq: seq ? 1 : 0,
-          dx: m.alloc(B * T * E),
-          dw: m.alloc(E * G),
-          du: m.alloc(H * G),
-          db: m.alloc(G),
-          dh0: m.alloc(B * H),
-        };
-        cell.backward(m, dims, p, hs, kept, d);
-        const grads = [
-          tf.tensor3d(m.view(d.dx, B * T * E).slice(), [B, T, E]),
-          tf.tensor2d(m.view(d.dw, E * G).slice(), [E, G]),
-          tf.tensor2d(m.view(d.du, H * G).slice(), [H, G]),
-          tf.tensor1d(m.view(d.db, G).slice()),
+        const d = dy.dataSync() as Float32Array;
+        const width = seq ? T * H : H;
+        const backward = slices.map(([s, n], i): { job: KernelJob; lane: Lane | null } => ({
+          lane: kept[i]!.lane,
+          job: {
+            use: kept[i]!.handle,
+            write: { dy: d.subarray(s * width, (s + n) * width) },
+            alloc: {
+              dx: n * T * E,
+              dw: E * G,
+              du: H * G,
+              db: G,
+              dh0: n * H,
+              scratch: cell.scratch(n, dims),
+            },
+            call: {
+              fn: cell.backwardFn,
+              args: [T, n, E, H, 'x', 'w', 'u', 'h0', maskArg, ...forwardOutputs(cell)].concat([
+                'dy',
+                seq ? 1 : 0,
+                0,
+                'dx',
+                'dw',
+                'du',
+                'db',
+                'dh0',
+                'scratch',
+              ]),
+            },
+            read: [
+              ['dx', 0, n * T * E],
+              ['dw', 0, E * G],
+              ['du', 0, H * G],
+              ['db', 0, G],
+              ...(ht === undefined ? [] : [['dh0', 0, n * H] as const]),
+            ],
+          },
+        }));
+        const grads = runKernelJobs(backward).map((r) => r.outputs);
+        countCall(cell.backwardFn);
+        const part = (k: number) => grads.map((g) => g[k]!);
+        const result = [
+          tf.tensor3d(concatArrays(part(0)), [B, T, E]),
+          tf.tensor2d(sumArrays(part(1)), [E, G]),
+          tf.tensor2d(sumArrays(part(2)), [H, G]),
+          tf.tensor1d(sumArrays(part(3))),
         ];
-        if (ht !== undefined) grads.push(tf.tensor2d(m.view(d.dh0, B * H).slice(), [B, H]));
-        for (const ptr of [...ws.ptrs, d.dy, d.dx, d.dw, d.du, d.db, d.dh0]) m.free(ptr);
-        return grads;
+        if (ht !== undefined) result.push(tf.tensor2d(concatArrays(part(4)), [B, H]));
+        return result;
       };
       return { value, gradFunc };
     });

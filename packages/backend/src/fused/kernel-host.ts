@@ -1,0 +1,141 @@
+/**
+ * One fused-kernel call on one slice of a batch, as plain data: which buffers to create in the
+ * kernel module's memory (filled from arrays, zeroed, or left uninitialized), which C function to
+ * call with which arguments, what to copy back out, and which buffers to keep for a later job
+ * (a training forward keeps its activations for the backward). The same job runs on the main
+ * thread's module or, unchanged, on a worker thread's own instance of the module.
+ */
+export interface KernelJob {
+  /** Buffers created from these values. */
+  readonly write?: Readonly<Record<string, Float32Array>>;
+  /** Buffers of this many float32 zeros. */
+  readonly zero?: Readonly<Record<string, number>>;
+  /** Buffers of this many float32s, uninitialized. */
+  readonly alloc?: Readonly<Record<string, number>>;
+  /** Buffers kept by an earlier job (its handle), usable by name here. */
+  readonly use?: number;
+  /** The C function and its arguments: numbers as they are, strings name a buffer (its pointer). */
+  readonly call: { readonly fn: string; readonly args: ReadonlyArray<number | string> };
+  /** Copied out after the call, in this order: [buffer, first float, float count]. */
+  readonly read?: ReadonlyArray<readonly [string, number, number]>;
+  /** Buffers (of this job or of `use`) kept under the returned handle; all others are freed. */
+  readonly keep?: readonly string[];
+}
+
+/** What a job gives back: the `read` arrays, and the handle of its kept buffers (0 = none). */
+export interface KernelJobResult {
+  readonly handle: number;
+  readonly outputs: Float32Array[];
+}
+
+/** The C functions of csrc/fused_rnn.c (pointers are byte offsets into `memory`). */
+export interface FusedRnnExports {
+  readonly memory: WebAssembly.Memory;
+  readonly __heap_base: WebAssembly.Global;
+  readonly [fn: string]: unknown;
+}
+
+/** An instance of the fused-kernel module with a first-fit allocator over its memory. */
+export interface KernelHost {
+  readonly exports: FusedRnnExports;
+  /** Reserves `floats` float32s; returns the byte offset. */
+  alloc(floats: number): number;
+  free(ptr: number): void;
+  /** A view of `floats` float32s at `ptr` (views die when memory grows: make them after allocating). */
+  view(ptr: number, floats: number): Float32Array;
+  /** Allocates and fills a buffer. */
+  put(data: ArrayLike<number>): number;
+  /** Bytes held by live blocks (for leak checks). */
+  liveBytes(): number;
+  run(job: KernelJob): KernelJobResult;
+  /** Frees what a job kept. */
+  release(handle: number): void;
+}
+
+/**
+ * Wraps an instance's exports. Self-contained on purpose (no imports, no outer names): worker
+ * threads run this very function, from its source text, over their own instance.
+ */
+export function createKernelHost(exports: FusedRnnExports): KernelHost {
+  const PAGE = 65536;
+  const ALIGN = 16;
+  const align = (n: number): number => Math.ceil(n / ALIGN) * ALIGN;
+  const base = align(Number(exports.__heap_base.value));
+  /** Live blocks, sorted by offset: [offset, bytes]. */
+  const blocks: Array<[number, number]> = [];
+  const kept = new Map<number, Record<string, number>>();
+  let nextHandle = 1;
+
+  const alloc = (floats: number): number => {
+    const bytes = align(Math.max(1, floats) * 4);
+    let at = base;
+    let index = 0;
+    for (; index < blocks.length; index++) {
+      const block = blocks[index] as [number, number];
+      if (block[0] - at >= bytes) break;
+      at = align(block[0] + block[1]);
+    }
+    const end = at + bytes;
+    const memory = exports.memory;
+    if (end > memory.buffer.byteLength) {
+      memory.grow(Math.ceil((end - memory.buffer.byteLength) / PAGE));
+    }
+    blocks.splice(index, 0, [at, bytes]);
+    return at;
+  };
+  const free = (ptr: number): void => {
+    const index = blocks.findIndex((block) => block[0] === ptr);
+    if (index >= 0) blocks.splice(index, 1);
+  };
+  const view = (ptr: number, floats: number): Float32Array =>
+    new Float32Array(exports.memory.buffer, ptr, floats);
+  const put = (data: ArrayLike<number>): number => {
+    const ptr = alloc(data.length);
+    view(ptr, data.length).set(data);
+    return ptr;
+  };
+  const release = (handle: number): void => {
+    const buffers = kept.get(handle);
+    if (buffers === undefined) return;
+    kept.delete(handle);
+    for (const ptr of Object.values(buffers)) free(ptr);
+  };
+  const run = (job: KernelJob): KernelJobResult => {
+    const own: Record<string, number> = {};
+    for (const [name, data] of Object.entries(job.write ?? {})) own[name] = put(data);
+    for (const [name, floats] of Object.entries(job.zero ?? {})) {
+      own[name] = alloc(floats);
+      view(own[name], floats).fill(0);
+    }
+    for (const [name, floats] of Object.entries(job.alloc ?? {})) own[name] = alloc(floats);
+    const used = job.use === undefined ? {} : (kept.get(job.use) ?? {});
+    if (job.use !== undefined) kept.delete(job.use);
+    const all: Record<string, number> = { ...used, ...own };
+    const args = job.call.args.map((arg) => {
+      if (typeof arg === 'number') return arg;
+      const ptr = all[arg];
+      if (ptr === undefined) throw new Error(`kernel job: no buffer named ${arg}`);
+      return ptr;
+    });
+    const fn = exports[job.call.fn];
+    if (typeof fn !== 'function') throw new Error(`kernel job: no function ${job.call.fn}`);
+    (fn as (...a: number[]) => void)(...args);
+    const outputs = (job.read ?? []).map(([name, first, floats]) =>
+      view((all[name] as number) + first * 4, floats).slice(),
+    );
+    const keep = new Set(job.keep ?? []);
+    const keptHere: Record<string, number> = {};
+    for (const [name, ptr] of Object.entries(all)) {
+      if (keep.has(name)) keptHere[name] = ptr;
+      else free(ptr);
+    }
+    let handle = 0;
+    if (keep.size > 0) {
+      handle = nextHandle++;
+      kept.set(handle, keptHere);
+    }
+    return { handle, outputs };
+  };
+  const liveBytes = (): number => blocks.reduce((sum, block) => sum + block[1], 0);
+  return { exports, alloc, free, view, put, liveBytes, run, release };
+}

@@ -1,0 +1,127 @@
+import * as tf from '@tensorflow/tfjs-core';
+import '@tensorflow/tfjs-layers'; // registers the gradients tf.grads needs in Node
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { initBackend } from '../init-backend.js';
+import { fusedLstm } from './fused-lstm.js';
+import { fusedRnnModule } from './fused-rnn-module.js';
+import { fusedGru, fusedSimpleRnn } from './fused-single-state-rnn.js';
+import { kernelThreadStats, startKernelThreads, stopKernelThreads } from './kernel-threads.js';
+
+type Cell = 'lstm' | 'gru' | 'simpleRnn';
+const GATES: Record<Cell, number> = { lstm: 4, gru: 3, simpleRnn: 1 };
+// Big enough that the kernels split the batch (see batch-split.ts), small enough to be quick.
+const [B, T, E, H] = [16, 64, 32, 48];
+
+function rand(shape: number[], seed: number): tf.Tensor {
+  return tf.randomUniform(shape, -0.5, 0.5, 'float32', seed);
+}
+
+/** Outputs and every gradient of one call, as plain numbers. */
+function run(cell: Cell, variant: 'seq-mask-state' | 'last-backwards'): number[][] {
+  return tf.tidy(() => {
+    const G = GATES[cell] * H;
+    const x = rand([B, T, E], 1);
+    const w = rand([E, G], 2);
+    const u = rand([H, G], 3);
+    const b = rand([G], 4);
+    const h0 = rand([B, H], 5);
+    const c0 = rand([B, H], 6);
+    const lengths = Array.from({ length: B }, (_, i) => (i * 7) % (T + 1));
+    const mask = tf.tensor2d(
+      lengths.flatMap((n) => Array.from({ length: T }, (_, t) => (t < n ? 1 : 0))),
+      [B, T],
+    );
+    const seq = variant === 'seq-mask-state';
+    const options = seq ? { returnSequences: true, mask } : { goBackwards: true };
+    const f = (...args: tf.Tensor[]): tf.Tensor => {
+      const [xa, wa, ua, ba, ha, ca] = args as [
+        tf.Tensor3D,
+        tf.Tensor2D,
+        tf.Tensor2D,
+        tf.Tensor1D,
+        tf.Tensor2D,
+        tf.Tensor2D,
+      ];
+      const states = seq ? ha : null;
+      const r =
+        cell === 'lstm'
+          ? fusedLstm(xa, wa, ua, ba, states, seq ? ca : null, options)
+          : (cell === 'gru' ? fusedGru : fusedSimpleRnn)(xa, wa, ua, ba, states, options);
+      // A weighted sum, so every output element gets its own gradient.
+      return tf.sum(
+        tf.mul(r.output, tf.sin(tf.reshape(tf.range(0, r.output.size), r.output.shape))),
+      );
+    };
+    // Only what the call uses: tf.grads refuses inputs the result does not depend on.
+    const inputs = [x, w, u, b, ...(seq ? [h0] : []), ...(seq && cell === 'lstm' ? [c0] : [])];
+    const { value, grads } = tf.valueAndGrads(f)(inputs);
+    return [[value.dataSync()[0]!], ...grads.map((g) => Array.from(g.dataSync()))];
+  });
+}
+
+describe('fused kernels on worker threads (batch split across threads)', () => {
+  beforeAll(async () => {
+    await initBackend({ type: 'wasm', threads: 1 });
+  });
+  afterAll(async () => {
+    await stopKernelThreads();
+  });
+
+  it.each([
+    ['lstm', 'seq-mask-state'],
+    ['lstm', 'last-backwards'],
+    ['gru', 'seq-mask-state'],
+    ['gru', 'last-backwards'],
+    ['simpleRnn', 'seq-mask-state'],
+    ['simpleRnn', 'last-backwards'],
+  ] as const)('%s (%s): 2 threads give the 1-thread results', async (cell, variant) => {
+    await stopKernelThreads();
+    const one = run(cell, variant);
+    await startKernelThreads(2);
+    const stats = kernelThreadStats();
+    const mainLive = fusedRnnModule().liveBytes();
+    const tensors = tf.memory().numTensors;
+    const two = run(cell, variant);
+    expect(tf.memory().numTensors).toBe(tensors);
+    const after = kernelThreadStats();
+    expect(after.threads).toBe(2);
+    // One forward and one backward job on the worker.
+    expect(after.workerJobs - stats.workerJobs).toBe(2);
+    // Nothing kept anywhere once the gradient ran.
+    expect(fusedRnnModule().liveBytes()).toBe(mainLive);
+    expect(after.workerLiveBytes).toEqual(stats.workerLiveBytes);
+    expect(two.map((a) => a.length)).toEqual(one.map((a) => a.length));
+    for (let k = 0; k < one.length; k++) {
+      // Rows are computed identically; weight gradients are summed per slice, so they differ
+      // by rounding, relative to the array's scale (sums of many terms of either sign).
+      const scale = Math.max(1, ...one[k]!.map(Math.abs));
+      for (let i = 0; i < one[k]!.length; i++) {
+        expect(Math.abs(two[k]![i]! - one[k]![i]!)).toBeLessThanOrEqual(1e-5 * scale);
+      }
+    }
+  });
+
+  it('keeps small calls on the calling thread', async () => {
+    await startKernelThreads(2);
+    const before = kernelThreadStats().workerJobs;
+    tf.tidy(() => {
+      const r = fusedLstm(
+        rand([4, 5, 3], 1) as tf.Tensor3D,
+        rand([3, 8], 2) as tf.Tensor2D,
+        rand([2, 8], 3) as tf.Tensor2D,
+        null,
+      );
+      r.output.dataSync();
+    });
+    expect(kernelThreadStats().workerJobs).toBe(before);
+  });
+
+  it('initBackend runs the kernels on its thread count (Node.js) and stops them with 1', async () => {
+    await stopKernelThreads();
+    const info = await initBackend({ type: 'wasm', threads: 2 });
+    expect(info.fallbackReason).toBeUndefined();
+    expect(kernelThreadStats().threads).toBe(2);
+    await initBackend({ type: 'wasm', threads: 1 });
+    expect(kernelThreadStats().threads).toBe(1);
+  });
+});
