@@ -1,14 +1,13 @@
 import '@tensorflow/tfjs-backend-cpu';
-import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isSeqpipeError } from '@seqpipe/errors';
 import { loadPipeline, type Pipeline } from '@seqpipe/spec';
 import { trainPipeline } from './train-pipeline.js';
 import { expectNanStop, poisonAtEpoch3 } from './test-support/poison.js';
-import { trainAndKill } from './test-support/train-and-kill.js';
+import { expectKilledRunResumesExactly } from './test-support/expect-exact-resume.js';
 
 const positive = ['good', 'great', 'fine', 'nice'];
 const negative = ['bad', 'awful', 'poor', 'dull'];
@@ -55,44 +54,15 @@ beforeAll(async () => {
 afterAll(() => rm(dir, { recursive: true, force: true }));
 
 const load = (json: unknown): Pipeline => loadPipeline(JSON.stringify(json), 'resume-test.json');
-const weightsOf = (artifact: string) => readFile(join(artifact, 'weights.bin'));
 
 describe('checkpoints and --resume', () => {
   it('continues a run killed (SIGKILL) mid-epoch to the same weights and history as an uninterrupted run', async () => {
-    const pipeline = load(spec);
-    const full = await trainPipeline(pipeline, {
-      baseDir: dir,
-      artifactDir: join(dir, 'full'),
-      checkpointDir: join(dir, 'full-checkpoints'),
+    await expectKilledRunResumesExactly({
+      dir,
+      spec,
+      train: trainPipeline,
+      artifactFiles: ['weights.bin'],
     });
-    expect(full.record.history['loss']).toHaveLength(4);
-
-    const file = join(dir, 'resume-test.json');
-    await writeFile(file, JSON.stringify(spec));
-    const checkpoints = join(dir, 'killed-checkpoints');
-    await trainAndKill(file, join(dir, 'killed'), checkpoints);
-    // Killed in epoch 3: the checkpoint of epoch 2 is the latest, complete one.
-    expect(JSON.parse(await readFile(join(checkpoints, 'latest.json'), 'utf8'))).toEqual({
-      epoch: 1,
-      dir: 'epoch-0002',
-    });
-    expect((await readdir(checkpoints)).filter((f) => f.startsWith('epoch-'))).toEqual([
-      'epoch-0002',
-    ]);
-
-    const before = tf.memory().numTensors;
-    const lines: string[] = [];
-    const resumed = await trainPipeline(pipeline, {
-      baseDir: dir,
-      artifactDir: join(dir, 'killed'),
-      checkpointDir: checkpoints,
-      resume: true,
-      log: (line) => lines.push(line),
-    });
-    expect(lines).toContain(`resuming after epoch 2/4 from the checkpoint in ${checkpoints}`);
-    expect(resumed.record.history).toEqual(full.record.history);
-    expect(await weightsOf(join(dir, 'killed'))).toEqual(await weightsOf(join(dir, 'full')));
-    expect(tf.memory().numTensors).toBe(before);
   }, 60_000);
 
   it('refuses to resume another pipeline, or without a checkpoint', async () => {

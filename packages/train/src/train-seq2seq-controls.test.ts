@@ -1,13 +1,13 @@
 import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-core/dist/public/chained_ops/register_all_chained_ops';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadPipeline, type Pipeline } from '@seqpipe/spec';
+import { expectKilledRunResumesExactly } from './test-support/expect-exact-resume.js';
 import { expectNanStop, poisonAtEpoch3 } from './test-support/poison.js';
-import { trainAndKill } from './test-support/train-and-kill.js';
 import { trainSeq2seqPipeline } from './train-seq2seq.js';
 
 /** A tiny reverseDigits task (120 pairs of 3 digits), GRU with dropout so the RNG matters. */
@@ -57,37 +57,12 @@ afterAll(() => rm(dir, { recursive: true, force: true }));
 
 describe('seq2seq training controls', () => {
   it('a run killed (SIGKILL) mid-epoch resumes to the same weights and history', async () => {
-    const full = await trainSeq2seqPipeline(load(spec), {
-      baseDir: dir,
-      artifactDir: join(dir, 'full'),
-      checkpointDir: join(dir, 'full-checkpoints'),
+    await expectKilledRunResumesExactly({
+      dir,
+      spec,
+      train: trainSeq2seqPipeline,
+      artifactFiles: ['weights.bin', 'encoder.bin', 'decoder.bin'],
     });
-    expect(full.record.history['loss']).toHaveLength(4);
-    const file = join(dir, 'controls.json');
-    await writeFile(file, JSON.stringify(spec));
-    const checkpoints = join(dir, 'killed-checkpoints');
-    await trainAndKill(file, join(dir, 'killed'), checkpoints, 3);
-    expect(JSON.parse(await readFile(join(checkpoints, 'latest.json'), 'utf8'))).toEqual({
-      epoch: 1,
-      dir: 'epoch-0002',
-    });
-    const before = tf.memory().numTensors;
-    const lines: string[] = [];
-    const resumed = await trainSeq2seqPipeline(load(spec), {
-      baseDir: dir,
-      artifactDir: join(dir, 'killed'),
-      checkpointDir: checkpoints,
-      resume: true,
-      log: (line) => lines.push(line),
-    });
-    expect(lines).toContain(`resuming after epoch 2/4 from the checkpoint in ${checkpoints}`);
-    expect(resumed.record.history).toEqual(full.record.history);
-    for (const name of ['weights.bin', 'encoder.bin', 'decoder.bin']) {
-      expect(await readFile(join(dir, 'killed', name))).toEqual(
-        await readFile(join(dir, 'full', name)),
-      );
-    }
-    expect(tf.memory().numTensors).toBe(before);
   }, 60_000);
 
   it('early stopping restores the best epoch; the LR schedule logs its steps', async () => {
