@@ -9,42 +9,13 @@ import { fusedKernelCalls } from '@seqpipe/backend';
 import { main } from '@seqpipe/cli';
 import { loadArtifact } from '@seqpipe/runtime';
 import { Tokenizer } from '@seqpipe/text';
-import { captureIo, tinySentimentRecords } from './helpers.js';
+import { captureIo } from '../tools/test-fixtures/capture-io.js';
+import { tinyClassifierPipeline } from '../tools/test-fixtures/tiny-pipelines.js';
 
 const fusedCallCount = (): number =>
   Object.values(fusedKernelCalls()).reduce((sum, n) => sum + n, 0);
 
-const pipeline = {
-  name: 'tiny-sentiment',
-  task: 'binaryClassification',
-  seed: 7,
-  data: {
-    source: { type: 'inline', records: tinySentimentRecords() },
-    input: 'text',
-    target: 'label',
-    labelNames: ['negative', 'positive'],
-    split: { validation: 0.25 },
-  },
-  preprocess: {
-    type: 'words',
-    numWords: 100,
-    oovToken: '<OOV>',
-    maxLen: 6,
-    padding: 'post',
-    truncating: 'post',
-  },
-  model: {
-    type: 'classifier',
-    layers: [
-      { type: 'embedding', outputDim: 8 },
-      { type: 'simpleRnn', units: 8 },
-      { type: 'dense', units: 1, activation: 'sigmoid' },
-    ],
-  },
-  train: { optimizer: { type: 'adam', learningRate: 0.01 }, epochs: 8, batchSize: 4 },
-  evaluate: { examples: ['a wonderful film', 'truly awful acting'] },
-  backend: { type: 'wasm', threads: 1 },
-};
+const pipeline = tinyClassifierPipeline({ name: 'tiny-sentiment', seed: 7, epochs: 8 });
 
 let dir: string;
 

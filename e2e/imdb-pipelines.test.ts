@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '@seqpipe/cli';
 import { loadPipeline } from '@seqpipe/spec';
-import { captureIo } from './helpers.js';
+import { captureIo } from '../tools/test-fixtures/capture-io.js';
 
 const root = join(import.meta.dirname, '..');
 const pipelines = ['imdb-lstm', 'imdb-gru', 'imdb-bilstm', 'imdb-stacked', 'imdb-lstm-aclimdb'];

@@ -13,7 +13,8 @@ import {
   reportInputFromSeq2seqEvaluation,
 } from '@seqpipe/eval';
 import { seq2seqEvaluationFixture } from '../packages/eval/src/seq2seq-evaluation.fixture.js';
-import { captureIo } from './helpers.js';
+import { captureIo } from '../tools/test-fixtures/capture-io.js';
+import { tinySeq2seqPipeline } from '../tools/test-fixtures/tiny-pipelines.js';
 
 /**
  * The seq2seq report: a tiny reverseDigits pipeline trained for two epochs (`seqpipe run`
@@ -24,36 +25,12 @@ import { captureIo } from './helpers.js';
 const CHROMIUM = process.env['SEQPIPE_CHROMIUM'] ?? '/usr/bin/chromium';
 const SCREENSHOTS = join(import.meta.dirname, '..', 'test-results');
 
-const PIPELINE = {
+const PIPELINE = tinySeq2seqPipeline({
   name: 'tiny-reverse-report',
-  task: 'seq2seq',
   description: 'Reverse four digits <tiny>, two epochs: mostly wrong, which the diff shows.',
-  seed: 5,
-  data: {
-    source: {
-      type: 'generate',
-      generator: 'reverseDigits',
-      vocabSize: 10,
-      length: 4,
-      count: 64,
-      seed: 3,
-    },
-    input: 'input',
-    target: 'target',
-    split: { validation: 0.25, test: 0.25 },
-  },
-  preprocess: { input: { type: 'words' }, target: { type: 'words' } },
-  model: {
-    type: 'encoderDecoder',
-    cell: 'lstm',
-    units: 8,
-    inputEncoding: 'oneHot',
-    decode: { strategy: 'greedy', maxLength: 4 },
-  },
-  train: { optimizer: { type: 'rmsprop', learningRate: 0.01 }, epochs: 2, batchSize: 16 },
-  evaluate: { examples: ['3 7 2 5'] },
-  backend: { type: 'wasm', threads: 1 },
-};
+  count: 64,
+  split: { validation: 0.25, test: 0.25 },
+});
 
 let dir: string;
 let profile: string;

@@ -7,7 +7,11 @@ import { marked } from 'marked';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '@seqpipe/cli';
-import { captureIo, tinySentimentRecords } from './helpers.js';
+import { captureIo } from '../tools/test-fixtures/capture-io.js';
+import {
+  tinyClassifierPipeline,
+  tinySentimentRecords,
+} from '../tools/test-fixtures/tiny-pipelines.js';
 
 /**
  * Reports of small trained pipelines: the files `seqpipe run` and `seqpipe compare` write, the
@@ -32,38 +36,15 @@ function records(): Array<{ text: string; label: number }> {
 }
 
 function pipeline(name: string, cell: 'simpleRnn' | 'lstm' | 'gru', epochs: number) {
-  return {
+  return tinyClassifierPipeline({
     name,
-    task: 'binaryClassification',
     description: `Tiny ${cell} sentiment model for the report tests.`,
-    seed: 11,
-    data: {
-      source: { type: 'inline', records: records() },
-      input: 'text',
-      target: 'label',
-      labelNames: ['negative', 'positive'],
-      split: { validation: 0.3, test: 0.2 },
-    },
-    preprocess: {
-      type: 'words',
-      numWords: 100,
-      oovToken: '<OOV>',
-      maxLen: 6,
-      padding: 'post',
-      truncating: 'post',
-    },
-    model: {
-      type: 'classifier',
-      layers: [
-        { type: 'embedding', outputDim: 8 },
-        { type: cell, units: 8 },
-        { type: 'dense', units: 1, activation: 'sigmoid' },
-      ],
-    },
-    train: { optimizer: { type: 'adam', learningRate: 0.02 }, epochs, batchSize: 4 },
-    evaluate: { examples: ['a wonderful film', 'truly awful acting'] },
-    backend: { type: 'wasm', threads: 1 },
-  };
+    records: records(),
+    split: { validation: 0.3, test: 0.2 },
+    cell,
+    learningRate: 0.02,
+    epochs,
+  });
 }
 
 const RUNS = [

@@ -9,8 +9,10 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { main, type CliIo } from '@seqpipe/cli';
+import { main } from '@seqpipe/cli';
 import { loadArtifact, loadTranslator, type Prediction, type Translation } from '@seqpipe/runtime';
+import { captureIo } from '../test-fixtures/capture-io.js';
+import { tinyClassifierPipeline, tinySeq2seqPipeline } from '../test-fixtures/tiny-pipelines.js';
 
 export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -28,136 +30,75 @@ export const PROBE_TEXTS = [
   'words the model never saw',
 ];
 
-/** 24 short labelled sentences made for these tests (same recipe as e2e/helpers.ts). */
-function tinyRecords(): Array<{ text: string; label: number }> {
-  const good = ['great', 'wonderful', 'excellent', 'amazing', 'superb', 'brilliant'];
-  const bad = ['terrible', 'awful', 'boring', 'dreadful', 'poor', 'bad'];
-  const frames = ['a {} film', 'the acting was {}', '{} story'];
-  const records: Array<{ text: string; label: number }> = [];
-  for (const [words, label] of [
-    [good, 1],
-    [bad, 0],
-  ] as const) {
-    for (const [i, word] of words.entries()) {
-      records.push({ text: (frames[i % 3] ?? '{}').replace('{}', word), label });
-      records.push({
-        text: `truly ${word} ${(frames[(i + 1) % 3] ?? '').replace(' {}', '')}`,
-        label,
-      });
-    }
-  }
-  return records;
-}
-
-const TINY_PIPELINE = {
+/** The tiny classifier the deploy tests train (seconds, WASM, one thread). */
+const TINY_PIPELINE = tinyClassifierPipeline({
   name: 'tiny-deploy',
-  task: 'binaryClassification',
-  seed: 11,
-  data: {
-    source: { type: 'inline', records: tinyRecords() },
-    input: 'text',
-    target: 'label',
-    labelNames: ['negative', 'positive'],
-    split: { validation: 0.25 },
-  },
-  preprocess: {
-    type: 'words',
-    numWords: 100,
-    oovToken: '<OOV>',
-    maxLen: 6,
-    padding: 'post',
-    truncating: 'post',
-  },
-  model: {
-    type: 'classifier',
-    layers: [
-      { type: 'embedding', outputDim: 8 },
-      { type: 'simpleRnn', units: 8 },
-      { type: 'dense', units: 1, activation: 'sigmoid' },
-    ],
-  },
-  train: { optimizer: { type: 'adam', learningRate: 0.01 }, epochs: 4, batchSize: 4 },
-  evaluate: { examples: ['a wonderful film'] },
-  backend: { type: 'wasm', threads: 1 },
-};
+  examples: ['a wonderful film'],
+});
 
 /** A tiny seq2seq pipeline (reverse 4 digits), trained in seconds. */
-const TINY_SEQ2SEQ = {
-  name: 'tiny-reverse',
-  task: 'seq2seq',
-  seed: 5,
-  data: {
-    source: {
-      type: 'generate',
-      generator: 'reverseDigits',
-      vocabSize: 10,
-      length: 4,
-      count: 96,
-      seed: 3,
-    },
-    input: 'input',
-    target: 'target',
-    split: { validation: 0.25 },
-  },
-  preprocess: { input: { type: 'words' }, target: { type: 'words' } },
-  model: {
-    type: 'encoderDecoder',
-    cell: 'lstm',
-    units: 8,
-    inputEncoding: 'oneHot',
-    decode: { strategy: 'greedy', maxLength: 4 },
-  },
-  train: { optimizer: { type: 'rmsprop', learningRate: 0.01 }, epochs: 2, batchSize: 16 },
-  evaluate: { examples: ['3 7 2 5'] },
-  backend: { type: 'wasm', threads: 1 },
-};
+const TINY_SEQ2SEQ = tinySeq2seqPipeline({ name: 'tiny-reverse' });
 
 /** Source texts the seq2seq targets translate. */
 export const SEQ2SEQ_PROBES = ['3 7 2 5', '1 2 3 4', '9 9 1 8'];
 
-function quietIo(cwd: string): CliIo & { out: () => string } {
-  let out = '';
+/** Runs the CLI in `dir`; throws with what it printed when it fails. */
+async function seqpipe(dir: string, args: string[]): Promise<string> {
+  const io = captureIo(dir);
+  if ((await main(args, io)) !== 0)
+    throw new Error(`seqpipe ${args.join(' ')} failed:\n${io.out()}${io.err()}`);
+  return io.out();
+}
+
+/** A tiny pipeline trained and bundled in its own temp dir (deleted by `cleanup`). */
+export interface TrainedBundle {
+  readonly dir: string;
+  /** artifacts/<name>/ inside `dir`. */
+  readonly artifactDir: string;
+  /** dist/bundles/<name>/<target>/ inside `dir`. */
+  readonly bundleDir: string;
+  /** What `seqpipe bundle` printed (sizes). */
+  readonly bundleOutput: string;
+  /** Reads an artifact file, for the runtime's loaders. */
+  readArtifactFile(file: string): Promise<Uint8Array>;
+  cleanup(): Promise<void>;
+}
+
+/** Writes `pipeline` to tiny.json in a fresh temp dir, trains it and bundles it for `target`. */
+async function trainAndBundle(
+  pipeline: { readonly name: string },
+  target: string,
+  prefix: string,
+): Promise<TrainedBundle> {
+  const dir = await mkdtemp(join(tmpdir(), `${prefix}-${target}-`));
+  await writeFile(join(dir, 'tiny.json'), JSON.stringify(pipeline));
+  await seqpipe(dir, ['train', 'tiny.json']);
+  const bundleOutput = await seqpipe(dir, ['bundle', 'tiny.json', '--target', target]);
+  const artifactDir = join(dir, 'artifacts', pipeline.name);
   return {
-    cwd,
-    stdout: { write: (chunk: string) => (out += chunk), isTTY: false },
-    stderr: { write: (chunk: string) => (out += chunk) },
-    out: () => out,
+    dir,
+    artifactDir,
+    bundleDir: join(dir, 'dist', 'bundles', pipeline.name, target),
+    bundleOutput,
+    readArtifactFile: async (file) => new Uint8Array(await readFile(join(artifactDir, file))),
+    cleanup: () => rm(dir, { recursive: true, force: true }),
   };
 }
 
-export interface Seq2seqFixture {
-  readonly dir: string;
-  readonly bundleDir: string;
+export interface Seq2seqFixture extends TrainedBundle {
   /** Node's translations of SEQ2SEQ_PROBES (WASM, in this process). */
   readonly reference: Translation[];
-  cleanup(): Promise<void>;
 }
 
 /** Trains the tiny seq2seq pipeline in a fresh temp dir and bundles it for `target`. */
 export async function seq2seqFixture(target: string): Promise<Seq2seqFixture> {
-  const dir = await mkdtemp(join(tmpdir(), `seqpipe-deploy-s2s-${target}-`));
-  await writeFile(join(dir, 'tiny.json'), JSON.stringify(TINY_SEQ2SEQ));
-  for (const args of [
-    ['train', 'tiny.json'],
-    ['bundle', 'tiny.json', '--target', target],
-  ]) {
-    const io = quietIo(dir);
-    if ((await main(args, io)) !== 0)
-      throw new Error(`seqpipe ${args.join(' ')} failed:\n${io.out()}`);
-  }
-  const artifactDir = join(dir, 'artifacts', 'tiny-reverse');
-  const translator = await loadTranslator(
-    async (file) => new Uint8Array(await readFile(join(artifactDir, file))),
-    { backend: { type: 'wasm', threads: 1 } },
-  );
+  const trained = await trainAndBundle(TINY_SEQ2SEQ, target, 'seqpipe-deploy-s2s');
+  const translator = await loadTranslator(trained.readArtifactFile, {
+    backend: { type: 'wasm', threads: 1 },
+  });
   const reference = await translator.translate(SEQ2SEQ_PROBES);
   translator.dispose();
-  return {
-    dir,
-    bundleDir: join(dir, 'dist', 'bundles', 'tiny-reverse', target),
-    reference,
-    cleanup: () => rm(dir, { recursive: true, force: true }),
-  };
+  return { ...trained, reference };
 }
 
 /** Largest |logProb| difference between two translation lists (Infinity if texts differ). */
@@ -172,45 +113,20 @@ export function maxTranslationDiff(a: readonly Translation[], b: readonly Transl
   return max;
 }
 
-export interface DeployFixture {
-  readonly dir: string;
-  readonly artifactDir: string;
-  /** dist/bundles/tiny-deploy/<target>/ inside `dir`. */
-  readonly bundleDir: string;
-  /** What `seqpipe bundle` printed (sizes). */
-  readonly bundleOutput: string;
+export interface DeployFixture extends TrainedBundle {
   /** Node's predictions for PROBE_TEXTS (WASM, in this process). */
   readonly reference: Prediction[];
-  cleanup(): Promise<void>;
 }
 
 /** Trains the tiny pipeline in a fresh temp dir and bundles it for `target` with the CLI. */
 export async function deployFixture(target: string): Promise<DeployFixture> {
-  const dir = await mkdtemp(join(tmpdir(), `seqpipe-deploy-${target}-`));
-  await writeFile(join(dir, 'tiny.json'), JSON.stringify(TINY_PIPELINE));
-  const trainIo = quietIo(dir);
-  if ((await main(['train', 'tiny.json'], trainIo)) !== 0) {
-    throw new Error(`training the tiny pipeline failed:\n${trainIo.out()}`);
-  }
-  const bundleIo = quietIo(dir);
-  if ((await main(['bundle', 'tiny.json', '--target', target], bundleIo)) !== 0) {
-    throw new Error(`seqpipe bundle --target ${target} failed:\n${bundleIo.out()}`);
-  }
-  const artifactDir = join(dir, 'artifacts', 'tiny-deploy');
-  const classifier = await loadArtifact(
-    async (file) => new Uint8Array(await readFile(join(artifactDir, file))),
-    { backend: { type: 'wasm', threads: 1 } },
-  );
+  const trained = await trainAndBundle(TINY_PIPELINE, target, 'seqpipe-deploy');
+  const classifier = await loadArtifact(trained.readArtifactFile, {
+    backend: { type: 'wasm', threads: 1 },
+  });
   const reference = await classifier.predict(PROBE_TEXTS);
   classifier.dispose();
-  return {
-    dir,
-    artifactDir,
-    bundleDir: join(dir, 'dist', 'bundles', 'tiny-deploy', target),
-    bundleOutput: bundleIo.out(),
-    reference,
-    cleanup: () => rm(dir, { recursive: true, force: true }),
-  };
+  return { ...trained, reference };
 }
 
 /** A free loopback port (for runtimes that take a fixed one, like workerd). */
