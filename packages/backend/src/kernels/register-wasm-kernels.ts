@@ -3,10 +3,16 @@ import type { KernelConfig } from '@tensorflow/tfjs-core';
 import { backendState } from '../backend-state.js';
 import { batchMatMulConfig } from './batch-mat-mul.js';
 import { fusedMatMulConfig } from './fused-mat-mul.js';
+import { gatherV2Config } from './gather-v2.js';
 import { unsortedSegmentSumConfig } from './unsorted-segment-sum.js';
 
 /** Kernels seqpipe adds to or replaces on 'wasm', by name. */
-export const WASM_KERNEL_FIXES = ['UnsortedSegmentSum', 'BatchMatMul', '_FusedMatMul'] as const;
+export const WASM_KERNEL_FIXES = [
+  'UnsortedSegmentSum',
+  'BatchMatMul',
+  '_FusedMatMul',
+  'GatherV2',
+] as const;
 
 function replaceKernel(config: KernelConfig): void {
   if (getKernel(config.kernelName, config.backendName) !== undefined) {
@@ -17,14 +23,20 @@ function replaceKernel(config: KernelConfig): void {
 
 /**
  * Registers seqpipe's wasm kernel fixes: `UnsortedSegmentSum` (missing), `BatchMatMul` and
- * `_FusedMatMul` (transposed and batched operands routed to XNNPACK; fused bias fixed).
+ * `_FusedMatMul` (transposed and batched operands routed to XNNPACK; fused bias fixed) and
+ * `GatherV2` (a direct row copy: stock wasm is ~25x slower at embedding lookups).
  * Idempotent; call before the wasm backend initializes so the setup functions run.
  */
 export function registerWasmKernelFixes(): void {
   const state = backendState();
   if (state.kernelsRegistered) return;
   // Build the configs first: they capture the stock kernels they delegate to.
-  const configs = [unsortedSegmentSumConfig, batchMatMulConfig(), fusedMatMulConfig()];
+  const configs = [
+    unsortedSegmentSumConfig,
+    batchMatMulConfig(),
+    fusedMatMulConfig(),
+    gatherV2Config(),
+  ];
   for (const config of configs) replaceKernel(config);
   state.kernelsRegistered = true;
 }
