@@ -4,8 +4,17 @@ import type { WasmSource } from './wasm-source.js';
 export interface BackendOptions {
   /** `'wasm'` (default): XNNPACK kernels in WebAssembly. `'cpu'`: plain JavaScript kernels. */
   type?: 'wasm' | 'cpu';
-  /** WASM worker threads: `'auto'` (default) or a count >= 1; `1` loads the single-thread build. */
+  /**
+   * Threads to compute with: `'auto'` (default: min(2, cores)) or a count >= 1. In Node.js the
+   * fused recurrent kernels split their batches over them (worker threads); in browsers
+   * (cross-origin isolated) XNNPACK's pool runs tfjs' own kernels on them.
+   */
   threads?: 'auto' | number;
+  /**
+   * XNNPACK's pool for tfjs' own kernels (`1` = tfjs' single-thread build). Default: 1 in
+   * Node.js (there its threads made seqpipe's models slower), `threads` in browsers.
+   */
+  xnnpackThreads?: 'auto' | number;
   /** Use the SIMD build of the WASM backend (default `true`). */
   simd?: boolean;
   /**
@@ -19,8 +28,10 @@ export interface BackendOptions {
 export interface BackendInfo {
   backend: 'wasm' | 'cpu';
   simd: boolean;
-  /** Threads the backend computes with (XNNPACK's pool size for WASM, 1 for cpu). */
+  /** Threads the backend computes with: the larger of the fused kernels' and XNNPACK's (1 for cpu). */
   threads: number;
+  /** XNNPACK's pool size (tfjs' own WASM kernels); 0 for cpu. */
+  xnnpackThreads: number;
   tfjsVersion: string;
   /**
    * seqpipe's fused recurrent kernels run the LSTM/GRU/SimpleRNN layers (WASM only; when false
@@ -38,8 +49,11 @@ export interface BackendInfo {
 export function formatBackendInfo(info: BackendInfo): string {
   const threads = `${info.threads} thread${info.threads === 1 ? '' : 's'}`;
   const fused = info.fusedKernels ? ', fused RNN kernels' : '';
+  const xnnpack = info.xnnpackThreads !== info.threads ? `, XNNPACK on ${info.xnnpackThreads}` : '';
   const details =
-    info.backend === 'wasm' ? ` (SIMD ${info.simd ? 'on' : 'off'}, ${threads}${fused})` : '';
+    info.backend === 'wasm'
+      ? ` (SIMD ${info.simd ? 'on' : 'off'}, ${threads}${fused}${xnnpack})`
+      : '';
   let line = `backend: ${info.backend}${details} · tfjs ${info.tfjsVersion}`;
   if (info.fallbackReason !== undefined) line += ` · fallback: ${info.fallbackReason}`;
   return line;

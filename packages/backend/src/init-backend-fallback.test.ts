@@ -11,11 +11,13 @@ vi.mock('./node-threaded-wasm.js', () => ({
 
 describe('initBackend when threads cannot start', () => {
   it('falls back to the single-thread SIMD build and says why, without throwing', async () => {
-    const info = await initBackend({ threads: 2 });
+    const info = await initBackend({ threads: 2, xnnpackThreads: 2 });
     expect(info).toEqual({
       backend: 'wasm',
       simd: true,
-      threads: 1,
+      // The fused kernels' worker threads still start; XNNPACK's pool does not.
+      threads: 2,
+      xnnpackThreads: 1,
       tfjsVersion: '4.22.0',
       fusedKernels: true,
       fallbackReason:
@@ -25,9 +27,9 @@ describe('initBackend when threads cannot start', () => {
     expect(tf.getBackend()).toBe('wasm');
     expect(tf.tidy(() => tf.matMul(tf.ones([2, 3]), tf.ones([3, 4])).dataSync()[5])).toBe(3);
     expect(formatBackendInfo(info)).toBe(
-      'backend: wasm (SIMD on, 1 thread, fused RNN kernels) · tfjs 4.22.0 · fallback: threaded WASM failed to start (worker_threads unavailable); running single-threaded',
+      'backend: wasm (SIMD on, 2 threads, fused RNN kernels, XNNPACK on 1) · tfjs 4.22.0 · fallback: threaded WASM failed to start (worker_threads unavailable); running single-threaded',
     );
     // Same request again: the recorded outcome, no second attempt.
-    expect(await initBackend({ threads: 2 })).toEqual(info);
+    expect(await initBackend({ threads: 2, xnnpackThreads: 2 })).toEqual(info);
   });
 });

@@ -4,6 +4,7 @@ import { isSeqpipeError } from '@seqpipe/errors';
 import { availableParallelism } from 'node:os';
 import { describe, expect, it } from 'vitest';
 import { backendMatrix, formatBackendInfo, initBackend, type BackendInfo } from './index.js';
+import { kernelThreadCount } from './fused/kernel-threads.js';
 import { maxAbsDiff, seededValues } from './test-support/run-on-backend.js';
 
 const AUTO_THREADS = Math.min(2, availableParallelism());
@@ -32,20 +33,23 @@ function referenceMatMul(a: number[], b: number[], m: number, k: number, n: numb
 }
 
 describe('initBackend', () => {
-  it('defaults to wasm with SIMD and threads, and formats the info', async () => {
+  it('defaults to wasm with SIMD, the fused kernels on the threads (Node.js), and formats the info', async () => {
     const info = await initBackend();
     expect(info).toEqual<BackendInfo>({
       backend: 'wasm',
       simd: true,
       threads: AUTO_THREADS,
+      xnnpackThreads: 1,
       tfjsVersion: '4.22.0',
       fusedKernels: true,
     });
-    expect(info.threads).toBeGreaterThanOrEqual(1);
     expect(tf.getBackend()).toBe('wasm');
-    expect(getThreadsCount()).toBe(info.threads);
+    expect(getThreadsCount()).toBe(1);
+    expect(kernelThreadCount()).toBe(AUTO_THREADS);
     expect(formatBackendInfo(info)).toBe(
-      `backend: wasm (SIMD on, ${AUTO_THREADS} thread${AUTO_THREADS === 1 ? '' : 's'}, fused RNN kernels) · tfjs 4.22.0`,
+      AUTO_THREADS === 1
+        ? 'backend: wasm (SIMD on, 1 thread, fused RNN kernels) · tfjs 4.22.0'
+        : `backend: wasm (SIMD on, ${AUTO_THREADS} threads, fused RNN kernels, XNNPACK on 1) · tfjs 4.22.0`,
     );
   });
 
@@ -58,9 +62,11 @@ describe('initBackend', () => {
     ).toBe(false);
   });
 
-  it('computes a large matMul correctly on 2 threads', async () => {
-    const info = await initBackend({ threads: 2 });
+  it('computes a large matMul correctly on 2 XNNPACK threads', async () => {
+    const info = await initBackend({ threads: 2, xnnpackThreads: 2 });
     expect(info.threads).toBe(2);
+    expect(info.xnnpackThreads).toBe(2);
+    expect(getThreadsCount()).toBe(2);
     expect(info.fallbackReason).toBeUndefined();
     const [m, k, n] = [192, 256, 160];
     const a = seededValues(m * k, 1);
@@ -87,6 +93,7 @@ describe('initBackend', () => {
       backend: 'cpu',
       simd: false,
       threads: 1,
+      xnnpackThreads: 0,
       tfjsVersion: '4.22.0',
       fusedKernels: false,
     });
@@ -101,7 +108,7 @@ describe('initBackend', () => {
   });
 
   it('re-creates wasm with another configuration only when it holds no tensors', async () => {
-    await initBackend({ threads: 2 });
+    await initBackend({ threads: 2, xnnpackThreads: 2 });
     const held = tf.tensor1d([1]);
     const error = await expectSeqpipeError(
       initBackend({ threads: 1 }),
@@ -117,6 +124,7 @@ describe('initBackend', () => {
       backend: 'wasm',
       simd: true,
       threads: 1,
+      xnnpackThreads: 1,
       tfjsVersion: '4.22.0',
       fusedKernels: true,
     });
@@ -126,30 +134,42 @@ describe('initBackend', () => {
       backend: 'wasm',
       simd: false,
       threads: 1,
+      xnnpackThreads: 1,
       tfjsVersion: '4.22.0',
       fusedKernels: true,
     });
     expect(tf.tidy(() => tf.matMul(tf.ones([2, 3]), tf.ones([3, 2])).dataSync()[0])).toBe(3);
 
-    const fallback = await initBackend({ threads: 2, simd: false });
+    const fallback = await initBackend({ threads: 1, xnnpackThreads: 2, simd: false });
     expect(fallback.threads).toBe(1);
+    expect(fallback.xnnpackThreads).toBe(1);
     expect(fallback.fallbackReason).toMatch(/needs SIMD/);
     expect(formatBackendInfo(fallback)).toMatch(
       /^backend: wasm \(SIMD off, 1 thread, fused RNN kernels\) · tfjs 4\.22\.0 · fallback: /,
     );
 
-    const back = await initBackend({ threads: 2 });
+    const back = await initBackend({ threads: 2, xnnpackThreads: 2 });
     expect(back.threads).toBe(2);
     expect(getThreadsCount()).toBe(2);
   });
 
   it('rejects invalid options with SEQPIPE_USAGE and every issue', async () => {
-    const bad = { type: 'gpu', threads: 0, simd: 'yes', thread: 2 } as unknown as Parameters<
-      typeof initBackend
-    >[0];
+    const bad = {
+      type: 'gpu',
+      threads: 0,
+      xnnpackThreads: 'many',
+      simd: 'yes',
+      thread: 2,
+    } as unknown as Parameters<typeof initBackend>[0];
     const error = await expectSeqpipeError(initBackend(bad), 'SEQPIPE_USAGE');
     const issues = (error as unknown as { issues: Array<{ path: string }> }).issues;
-    expect(issues.map((i) => i.path).sort()).toEqual(['/simd', '/thread', '/threads', '/type']);
+    expect(issues.map((i) => i.path).sort()).toEqual([
+      '/simd',
+      '/thread',
+      '/threads',
+      '/type',
+      '/xnnpackThreads',
+    ]);
     expect(error.message).toContain(
       '/type: unknown backend type; expected "wasm" or "cpu"; received "gpu"',
     );
@@ -170,15 +190,36 @@ describe('backendMatrix', () => {
 
 describe('formatBackendInfo', () => {
   it('renders thread counts, fused kernels and fallbacks', () => {
-    const wasm = { backend: 'wasm', simd: true, threads: 1, tfjsVersion: '4.22.0' } as const;
+    const wasm = {
+      backend: 'wasm',
+      simd: true,
+      threads: 1,
+      xnnpackThreads: 1,
+      tfjsVersion: '4.22.0',
+    } as const;
     expect(formatBackendInfo({ ...wasm, fusedKernels: true })).toBe(
       'backend: wasm (SIMD on, 1 thread, fused RNN kernels) · tfjs 4.22.0',
     );
-    expect(
-      formatBackendInfo({ ...wasm, threads: 2, fusedKernels: false, fallbackReason: 'no workers' }),
-    ).toBe('backend: wasm (SIMD on, 2 threads) · tfjs 4.22.0 · fallback: no workers');
-    expect(formatBackendInfo({ ...wasm, backend: 'cpu', simd: false, fusedKernels: false })).toBe(
-      'backend: cpu · tfjs 4.22.0',
+    expect(formatBackendInfo({ ...wasm, threads: 2, fusedKernels: true })).toBe(
+      'backend: wasm (SIMD on, 2 threads, fused RNN kernels, XNNPACK on 1) · tfjs 4.22.0',
     );
+    expect(
+      formatBackendInfo({
+        ...wasm,
+        threads: 2,
+        xnnpackThreads: 2,
+        fusedKernels: false,
+        fallbackReason: 'no workers',
+      }),
+    ).toBe('backend: wasm (SIMD on, 2 threads) · tfjs 4.22.0 · fallback: no workers');
+    expect(
+      formatBackendInfo({
+        ...wasm,
+        backend: 'cpu',
+        simd: false,
+        xnnpackThreads: 0,
+        fusedKernels: false,
+      }),
+    ).toBe('backend: cpu · tfjs 4.22.0');
   });
 });

@@ -14,7 +14,11 @@ import { registerChainedOps } from './register-chained-ops.js';
 import { registerWasmKernelFixes } from './kernels/register-wasm-kernels.js';
 import { backendState, type BackendFactory } from './backend-state.js';
 import { fusedRnnAvailable, installFusedRnnWasm } from './fused/fused-rnn-module.js';
-import { startKernelThreads, stopKernelThreads } from './fused/kernel-threads.js';
+import {
+  kernelThreadCount,
+  startKernelThreads,
+  stopKernelThreads,
+} from './fused/kernel-threads.js';
 import {
   FUSED_RNN_WASM_FILE,
   describeWasmSource,
@@ -34,6 +38,8 @@ const AUTO_THREADS_MAX = 2;
 interface NormalizedOptions {
   type: 'wasm' | 'cpu';
   threads: 'auto' | number;
+  /** Undefined: the runtime's default (see BackendOptions.xnnpackThreads). */
+  xnnpackThreads?: 'auto' | number | undefined;
   simd: boolean;
   wasm?: WasmSource | undefined;
 }
@@ -43,8 +49,10 @@ interface WasmPlan {
   /** Identifies the request (not the outcome): same key = same backend, no re-init. */
   key: string;
   simd: boolean;
-  /** Target thread count (1 = the single-thread build). */
+  /** XNNPACK's target thread count (1 = the single-thread build). */
   threads: number;
+  /** Threads the fused recurrent kernels split batches over (Node.js only, else 1). */
+  fusedThreads: number;
   reasons: string[];
   /** Where the binary comes from; undefined: beside tfjs-backend-wasm's JavaScript. */
   source?: WasmSource | undefined;
@@ -59,7 +67,7 @@ interface WasmOutcome {
 
 let simdSupported: boolean | undefined;
 
-const OPTION_KEYS = new Set(['type', 'threads', 'simd', 'wasm']);
+const OPTION_KEYS = new Set(['type', 'threads', 'xnnpackThreads', 'simd', 'wasm']);
 
 function normalizeOptions(options: unknown): NormalizedOptions {
   const issues: Issue[] = [];
@@ -75,7 +83,7 @@ function normalizeOptions(options: unknown): NormalizedOptions {
       issues.push({
         path: `/${key}`,
         message: 'unknown backend option',
-        hint: 'known options: type, threads, simd, wasm',
+        hint: 'known options: type, threads, xnnpackThreads, simd, wasm',
       });
     }
   }
@@ -89,13 +97,19 @@ function normalizeOptions(options: unknown): NormalizedOptions {
     });
   }
   const threads = o['threads'] ?? 'auto';
-  if (threads !== 'auto' && !(Number.isInteger(threads) && (threads as number) >= 1)) {
-    issues.push({
-      path: '/threads',
-      message: 'invalid thread count',
-      expected: '"auto" or an integer >= 1',
-      received: describeValue(threads),
-    });
+  const xnnpackThreads = o['xnnpackThreads'];
+  for (const [key, value] of [
+    ['threads', threads],
+    ['xnnpackThreads', xnnpackThreads ?? 'auto'],
+  ] as const) {
+    if (value !== 'auto' && !(Number.isInteger(value) && (value as number) >= 1)) {
+      issues.push({
+        path: `/${key}`,
+        message: 'invalid thread count',
+        expected: '"auto" or an integer >= 1',
+        received: describeValue(value),
+      });
+    }
   }
   const simd = o['simd'] ?? true;
   if (typeof simd !== 'boolean') {
@@ -126,6 +140,7 @@ function normalizeOptions(options: unknown): NormalizedOptions {
   return {
     type: type as NormalizedOptions['type'],
     threads: threads as NormalizedOptions['threads'],
+    xnnpackThreads: xnnpackThreads as NormalizedOptions['xnnpackThreads'],
     simd: simd as boolean,
     wasm: wasm as WasmSource | undefined,
   };
@@ -215,10 +230,13 @@ async function planWasm(options: NormalizedOptions, runtime: JsRuntime): Promise
     if (simd) reasons.push('the given WASM binary is the non-SIMD build');
     simd = held.simd;
   }
-  const target =
-    options.threads === 'auto'
-      ? Math.min(AUTO_THREADS_MAX, await logicalCores(runtime))
-      : options.threads;
+  const auto = Math.min(AUTO_THREADS_MAX, await logicalCores(runtime));
+  const asked = options.threads === 'auto' ? auto : options.threads;
+  // In Node.js the fused recurrent kernels use the threads and XNNPACK's pool stays at 1 unless
+  // asked for (its threads slowed seqpipe's models there); browsers thread XNNPACK only.
+  const fusedThreads = runtime === 'node' ? asked : 1;
+  const xnnpack = options.xnnpackThreads ?? (runtime === 'node' ? 1 : asked);
+  const target = xnnpack === 'auto' ? auto : xnnpack;
   let threads = target;
   if (threads > MAX_WASM_THREADS) {
     threads = MAX_WASM_THREADS;
@@ -235,8 +253,10 @@ async function planWasm(options: NormalizedOptions, runtime: JsRuntime): Promise
       reasons.push(why);
     }
   }
-  const key = `simd=${options.simd};threads=${target};wasm=${describeWasmSource(options.wasm)}`;
-  return { key, simd, threads, reasons, source: options.wasm };
+  const key =
+    `simd=${options.simd};threads=${asked};xnnpackThreads=${target};` +
+    `wasm=${describeWasmSource(options.wasm)}`;
+  return { key, simd, threads, fusedThreads, reasons, source: options.wasm };
 }
 
 function requireStockFactory(): BackendFactory {
@@ -419,18 +439,22 @@ async function initWasm(options: NormalizedOptions): Promise<BackendInfo> {
       { cause: outcome.error },
     );
   }
-  const threads = getThreadsCount();
-  if (threads < plan.threads && outcome.reasons.length === 0) {
-    outcome.reasons.push(`asked for ${plan.threads} threads, XNNPACK runs ${threads}`);
+  const xnnpackThreads = getThreadsCount();
+  if (xnnpackThreads < plan.threads && outcome.reasons.length === 0) {
+    outcome.reasons.push(`asked for ${plan.threads} threads, XNNPACK runs ${xnnpackThreads}`);
   }
   const fusedProblem = await prepareFusedKernels(plan.source);
   if (fusedProblem !== undefined) outcome.reasons.push(fusedProblem);
-  const kernelThreadsProblem = await startFusedThreads(fusedProblem === undefined ? threads : 1);
+  const kernelThreadsProblem = await startFusedThreads(
+    fusedProblem === undefined ? plan.fusedThreads : 1,
+  );
   if (kernelThreadsProblem !== undefined) outcome.reasons.push(kernelThreadsProblem);
+  const threads = Math.max(kernelThreadCount(), xnnpackThreads);
   const info: BackendInfo = {
     backend: 'wasm',
     simd: outcome.simd,
     threads,
+    xnnpackThreads,
     tfjsVersion: tf.version_core,
     fusedKernels: fusedRnnAvailable(),
   };
@@ -458,6 +482,7 @@ async function initBackendNow(options: unknown): Promise<BackendInfo> {
       backend: 'cpu',
       simd: false,
       threads: 1,
+      xnnpackThreads: 0,
       tfjsVersion: tf.version_core,
       fusedKernels: false,
     };

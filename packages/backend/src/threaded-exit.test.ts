@@ -46,16 +46,18 @@ function runChild(source: string, timeoutMs: number): Promise<ChildResult> {
 }
 
 describe('threaded wasm in a plain Node process', () => {
-  it('computes on 2 threads and the process exits by itself', async () => {
+  it('computes on 2 threads (XNNPACK and fused kernels) and the process exits by itself', async () => {
     const result = await runChild(
       `import { createRequire } from 'node:module';
-       import { initBackend } from ${JSON.stringify(entry)};
+       import { fusedLstm, initBackend, kernelThreadStats } from ${JSON.stringify(entry)};
        const require = createRequire(${JSON.stringify(entry)});
        const tf = require('@tensorflow/tfjs-core');
        const { getThreadsCount } = require('@tensorflow/tfjs-backend-wasm');
-       const info = await initBackend({ threads: 2 });
+       const info = await initBackend({ threads: 2, xnnpackThreads: 2 });
        const sum = tf.tidy(() => tf.sum(tf.matMul(tf.ones([300, 200]), tf.ones([200, 100]))).dataSync()[0]);
-       console.log(JSON.stringify({ info, threads: getThreadsCount(), sum }));
+       // A call big enough to split its batch over the fused kernels' worker thread.
+       const lstm = tf.tidy(() => fusedLstm(tf.ones([16, 64, 32]), tf.fill([32, 192], 0.01), tf.fill([48, 192], 0.01), null).output.shape);
+       console.log(JSON.stringify({ info, threads: getThreadsCount(), sum, lstm, workers: kernelThreadStats() }));
        // No process.exit: the pthread workers must not keep the event loop alive.`,
       60_000,
     );
@@ -69,7 +71,11 @@ describe('threaded wasm in a plain Node process', () => {
       info: { backend: string; threads: number };
       threads: number;
       sum: number;
+      lstm: number[];
+      workers: { threads: number; workerJobs: number };
     };
+    expect(parsed.lstm).toEqual([16, 48]);
+    expect(parsed.workers).toMatchObject({ threads: 2, workerJobs: 1 });
     expect(parsed.info.backend).toBe('wasm');
     expect(parsed.info.threads).toBe(2);
     expect(parsed.threads).toBe(2);

@@ -28,11 +28,16 @@ function product(): number[] {
 describe('initBackend with a WASM binary the caller holds', () => {
   it('runs on bytes (bundles) and on a compiled module (workerd), single-threaded', async () => {
     const bytes = await binary('tfjs-backend-wasm-simd.wasm');
-    const fromBytes = await initBackend({ threads: 2, wasm: { bytes, simd: true } });
+    const fromBytes = await initBackend({
+      threads: 1,
+      xnnpackThreads: 2,
+      wasm: { bytes, simd: true },
+    });
     expect(fromBytes).toEqual({
       backend: 'wasm',
       simd: true,
       threads: 1,
+      xnnpackThreads: 1,
       tfjsVersion: '4.22.0',
       fusedKernels: true,
       fallbackReason: 'a WASM module or bytes given in `wasm` run the single-thread build',
@@ -52,6 +57,7 @@ describe('initBackend with a WASM binary the caller holds', () => {
       backend: 'wasm',
       simd: false,
       threads: 1,
+      xnnpackThreads: 1,
       tfjsVersion: '4.22.0',
       fusedKernels: true,
     });

@@ -1080,7 +1080,13 @@ export const pipelineSchema: JsonSchema = {
         threads: {
           anyOf: [{ const: 'auto' }, { type: 'integer', minimum: 1 }],
           default: 'auto',
-          description: "WASM threads: 'auto' or a count.",
+          description:
+            "Threads to compute with: 'auto' (min(2, cores)) or a count. In Node.js the fused recurrent kernels split each batch over them; in browsers tfjs' XNNPACK pool uses them.",
+        },
+        xnnpackThreads: {
+          anyOf: [{ const: 'auto' }, { type: 'integer', minimum: 1 }],
+          description:
+            "tfjs' XNNPACK thread pool for its own WASM kernels. Default: 1 in Node.js (its threads slowed seqpipe's models there), `threads` in browsers.",
         },
         simd: {
           type: 'boolean',

@@ -355,7 +355,10 @@ export interface EvaluateSpec {
 
 export interface BackendSpec {
   type: 'wasm' | 'cpu';
+  /** Node.js: the fused recurrent kernels' threads; browsers: XNNPACK's. */
   threads: 'auto' | number;
+  /** XNNPACK's pool (default 1 in Node.js, `threads` in browsers). */
+  xnnpackThreads?: 'auto' | number;
   simd: boolean;
 }
 
