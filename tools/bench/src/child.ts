@@ -70,7 +70,9 @@ async function trainStep(model: tfl.LayersModel, xs: tf.Tensor[], y: tf.Tensor):
 
 function predictSync(model: tfl.LayersModel, xs: tf.Tensor[]): void {
   tf.tidy(() => {
-    const out = model.predict(xs.length === 1 ? xs[0]! : xs);
+    // The whole batch in one pass, like the PyTorch side (tfjs' default is 32 per pass).
+    const batchSize = xs[0]!.shape[0]!;
+    const out = model.predict(xs.length === 1 ? xs[0]! : xs, { batchSize });
     for (const t of Array.isArray(out) ? out : [out]) t.dataSync();
   });
 }

@@ -247,7 +247,8 @@ export async function runBench(bench: BenchOptions): Promise<BenchResult> {
     results.push(entry);
   }
   const machine = describeMachine(torch);
-  const first = bench.workloads[0];
+  // An IMDB-size workload if there is one: tiny ones measure process overhead, not compute.
+  const first = bench.workloads.find((w) => w.name === 'imdb-lstm') ?? bench.workloads[0];
   if (bench.scaling === true && first !== undefined) {
     log(`parallel capacity: ${first.name} · seqpipe-wasm-1 alone, then two at once ...`);
     const scaling = await measureParallelScaling(first, options);

@@ -14,7 +14,8 @@ export const SYSTEM_DESCRIPTIONS: Record<SystemName, string> = {
   'tfjs-wasm':
     'stock tfjs-backend-wasm (SIMD, 1 thread), stock layers; only the missing UnsortedSegmentSum kernel added (without it the Embedding gradient cannot train at vocab 10k)',
   'seqpipe-wasm-1': 'initBackend({ threads: 1 }): kernel fixes + fused recurrent layers',
-  'seqpipe-wasm-2': 'initBackend({ threads: 2 }): kernel fixes + fused recurrent layers',
+  'seqpipe-wasm-2':
+    'initBackend({ threads: 2 }): kernel fixes + fused recurrent layers on 2 threads (XNNPACK on 1)',
   pytorch: 'PyTorch CPU (Debian python3-torch, OpenBLAS, OPENBLAS_NUM_THREADS=1, 2 torch threads)',
 };
 

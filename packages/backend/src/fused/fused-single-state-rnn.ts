@@ -142,7 +142,10 @@ function runFused(
               fn: cell.forwardFn,
               args: [T, n, E, H, 'x', 'w', 'u', 'b', 'h0', maskArg, ...forwardOutputs(cell)],
             },
-            read: [['hs', 0, n * T * H]],
+            // Without returnSequences only each row's last step leaves the kernel's memory.
+            read: seq
+              ? [['hs', 0, n * T * H]]
+              : Array.from({ length: n }, (_, r) => ['hs', (r * T + T - 1) * H, H] as const),
             keep: tape
               ? [
                   'x',
@@ -163,15 +166,7 @@ function runFused(
       if (seq) {
         value = tf.tensor3d(concatArrays(results.map((r) => r.outputs[0]!)), [B, T, H]);
       } else {
-        const last = new Float32Array(B * H);
-        slices.forEach(([s, n], i) => {
-          const hs = results[i]!.outputs[0]!;
-          for (let r = 0; r < n; r++) {
-            const at = (r * T + T - 1) * H;
-            last.set(hs.subarray(at, at + H), (s + r) * H);
-          }
-        });
-        value = tf.tensor2d(last, [B, H]);
+        value = tf.tensor2d(concatArrays(results.flatMap((r) => r.outputs)), [B, H]);
       }
       const kept: KeptSlice[] = results;
       const holder = { done: false };

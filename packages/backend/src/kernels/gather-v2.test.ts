@@ -15,6 +15,7 @@ describe('GatherV2 on wasm matches cpu', () => {
       tf.gather(tf.tensor3d(x, [3, 4, 5]), tf.tensor1d([4, 0], 'int32'), 2),
       tf.gather(tf.tensor2d([1, 2, 3, 4, 5, 6], [3, 2], 'int32'), tf.tensor1d([2, 0], 'int32')),
       tf.gather(tf.tensor1d([7, 8, 9]), tf.scalar(1, 'int32')),
+      tf.cast(tf.gather(tf.tensor1d([1, 0, 1], 'bool'), tf.tensor1d([2, 1, 0], 'int32')), 'int32'),
       // batchDims runs the stock kernel.
       tf.gather(
         tf.tensor2d(x.slice(0, 8), [2, 4]),
@@ -38,10 +39,12 @@ describe('GatherV2 on wasm matches cpu', () => {
       [3, 4, 2],
       [2, 2],
       [],
+      [3],
       [2, 2],
     ]);
     expect(wasm.outputs).toEqual(cpu.outputs);
     expect(wasm.outputs[3]!.values).toEqual([5, 6, 1, 2]);
+    expect(wasm.outputs[5]!.values).toEqual([1, 0, 1]);
   });
 
   it('throws for an index out of range, as cpu does, and leaks nothing', async () => {

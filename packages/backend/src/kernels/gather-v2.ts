@@ -47,12 +47,17 @@ export function gatherV2Config(): KernelConfig {
     }
     const src = backend.typedArrayFromHeap(x);
     const dst = backend.typedArrayFromHeap(out);
-    let at = 0;
+    const width = src.BYTES_PER_ELEMENT;
+    // Both live in the same heap: copyWithin moves each row without a view object per row.
+    const heap = width === 4 ? new Int32Array(src.buffer) : undefined;
+    const srcAt = src.byteOffset / width;
+    let at = dst.byteOffset / width;
     for (let o = 0; o < outer; o++) {
       const base = o * axisDim * inner;
       for (let i = 0; i < count; i++) {
         const from = base + (ids[i] as number) * inner;
-        dst.set(src.subarray(from, from + inner), at);
+        if (heap !== undefined) heap.copyWithin(at, srcAt + from, srcAt + from + inner);
+        else dst.set(src.subarray(from, from + inner), at - dst.byteOffset / width);
         at += inner;
       }
     }
