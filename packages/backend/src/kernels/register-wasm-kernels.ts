@@ -4,6 +4,7 @@ import { backendState } from '../backend-state.js';
 import { batchMatMulConfig } from './batch-mat-mul.js';
 import { fusedMatMulConfig } from './fused-mat-mul.js';
 import { gatherV2Config } from './gather-v2.js';
+import { reverseConfig } from './reverse.js';
 import { unsortedSegmentSumConfig } from './unsorted-segment-sum.js';
 
 /** Kernels seqpipe adds to or replaces on 'wasm', by name. */
@@ -12,6 +13,7 @@ export const WASM_KERNEL_FIXES = [
   'BatchMatMul',
   '_FusedMatMul',
   'GatherV2',
+  'Reverse',
 ] as const;
 
 function replaceKernel(config: KernelConfig): void {
@@ -24,7 +26,8 @@ function replaceKernel(config: KernelConfig): void {
 /**
  * Registers seqpipe's wasm kernel fixes: `UnsortedSegmentSum` (missing), `BatchMatMul` and
  * `_FusedMatMul` (transposed and batched operands routed to XNNPACK; fused bias fixed) and
- * `GatherV2` (a direct row copy: stock wasm is ~25x slower at embedding lookups).
+ * `GatherV2` and `Reverse` (direct block copies: stock wasm is ~25x slower at an embedding
+ * lookup or a time reversal).
  * Idempotent; call before the wasm backend initializes so the setup functions run.
  */
 export function registerWasmKernelFixes(): void {
@@ -36,6 +39,7 @@ export function registerWasmKernelFixes(): void {
     batchMatMulConfig(),
     fusedMatMulConfig(),
     gatherV2Config(),
+    reverseConfig(),
   ];
   for (const config of configs) replaceKernel(config);
   state.kernelsRegistered = true;
