@@ -5,7 +5,13 @@ import { initBackend } from '../init-backend.js';
 import { fusedLstm } from './fused-lstm.js';
 import { fusedRnnModule } from './fused-rnn-module.js';
 import { fusedGru, fusedSimpleRnn } from './fused-single-state-rnn.js';
-import { kernelThreadStats, startKernelThreads, stopKernelThreads } from './kernel-threads.js';
+import {
+  kernelLanes,
+  kernelThreadCount,
+  kernelThreadStats,
+  startKernelThreads,
+  stopKernelThreads,
+} from './kernel-threads.js';
 
 type Cell = 'lstm' | 'gru' | 'simpleRnn';
 const GATES: Record<Cell, number> = { lstm: 4, gru: 3, simpleRnn: 1 };
@@ -59,6 +65,20 @@ function run(cell: Cell, variant: 'seq-mask-state' | 'last-backwards'): number[]
   });
 }
 
+/**
+ * Rows are computed identically on any thread; weight gradients are summed per slice, so they
+ * differ by rounding, relative to the array's scale (sums of many terms of either sign).
+ */
+function expectClose(got: number[][], want: number[][]): void {
+  expect(got.map((a) => a.length)).toEqual(want.map((a) => a.length));
+  for (let k = 0; k < want.length; k++) {
+    const scale = Math.max(1, ...want[k]!.map(Math.abs));
+    for (let i = 0; i < want[k]!.length; i++) {
+      expect(Math.abs(got[k]![i]! - want[k]![i]!)).toBeLessThanOrEqual(1e-5 * scale);
+    }
+  }
+}
+
 describe('fused kernels on worker threads (batch split across threads)', () => {
   beforeAll(async () => {
     await initBackend({ type: 'wasm', threads: 1 });
@@ -90,15 +110,7 @@ describe('fused kernels on worker threads (batch split across threads)', () => {
     // Nothing kept anywhere once the gradient ran.
     expect(fusedRnnModule().liveBytes()).toBe(mainLive);
     expect(after.workerLiveBytes).toEqual(stats.workerLiveBytes);
-    expect(two.map((a) => a.length)).toEqual(one.map((a) => a.length));
-    for (let k = 0; k < one.length; k++) {
-      // Rows are computed identically; weight gradients are summed per slice, so they differ
-      // by rounding, relative to the array's scale (sums of many terms of either sign).
-      const scale = Math.max(1, ...one[k]!.map(Math.abs));
-      for (let i = 0; i < one[k]!.length; i++) {
-        expect(Math.abs(two[k]![i]! - one[k]![i]!)).toBeLessThanOrEqual(1e-5 * scale);
-      }
-    }
+    expectClose(two, one);
   });
 
   it('keeps small calls on the calling thread', async () => {
@@ -114,6 +126,20 @@ describe('fused kernels on worker threads (batch split across threads)', () => {
       r.output.dataSync();
     });
     expect(kernelThreadStats().workerJobs).toBe(before);
+  });
+
+  it('keeps working on the calling thread when a worker exits', async () => {
+    await stopKernelThreads();
+    await startKernelThreads(2);
+    const one = run('gru', 'last-backwards');
+    const lane = kernelLanes(2)[1]!;
+    await lane.worker.terminate();
+    await new Promise((resolve) => setImmediate(resolve)); // the 'exit' event
+    expect(kernelThreadCount()).toBe(1);
+    const before = kernelThreadStats().workerJobs;
+    expectClose(run('gru', 'last-backwards'), one);
+    expect(kernelThreadStats().workerJobs).toBe(before);
+    await stopKernelThreads();
   });
 
   it('initBackend runs the kernels on its thread count (Node.js) and stops them with 1', async () => {

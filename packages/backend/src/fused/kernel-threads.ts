@@ -14,6 +14,8 @@ export interface Lane {
   readonly port: NodeWorkerThreads.MessagePort;
   /** 0 while a job runs; the worker sets 1 (and notifies) when its answer is posted. */
   readonly flag: Int32Array;
+  /** False once the worker exited (crashed, or terminated): new work stays off this lane. */
+  alive: boolean;
 }
 
 interface Pool {
@@ -67,7 +69,7 @@ done();
 
 /** Threads the fused kernels split a batch over (this one included): 1 without workers. */
 export function kernelThreadCount(): number {
-  return (pool()?.lanes.length ?? 0) + 1;
+  return (pool()?.lanes.filter((lane) => lane.alive).length ?? 0) + 1;
 }
 
 /** Stops the workers (the kernels then run on the calling thread only). */
@@ -100,7 +102,9 @@ export async function startKernelThreads(threads: number): Promise<void> {
         workerData: { module, port: port2, flag },
         transferList: [port2],
       });
-      lanes.push({ worker, port: port1, flag });
+      const lane: Lane = { worker, port: port1, flag, alive: true };
+      lanes.push(lane);
+      worker.once('exit', () => (lane.alive = false));
       worker.unref();
       port1.unref();
       let failure: unknown;
@@ -121,12 +125,13 @@ export async function startKernelThreads(threads: number): Promise<void> {
 
 /** Where the slices of a batch split `parts` ways run: this thread first, then workers. */
 export function kernelLanes(parts: number): Array<Lane | null> {
-  const lanes = pool()?.lanes ?? [];
+  const lanes = pool()?.lanes.filter((lane) => lane.alive) ?? [];
   if (parts - 1 > lanes.length) throw new Error('kernelLanes: more parts than kernel threads');
   return [null, ...lanes.slice(0, parts - 1)];
 }
 
-const JOB_TIMEOUT_MS = 600_000;
+/** A slice far bigger than any batch seqpipe trains takes seconds; no answer by then = lost. */
+const JOB_TIMEOUT_MS = 120_000;
 
 /**
  * Runs each job on its lane (null = this thread), all at once, and returns their results in
@@ -141,6 +146,11 @@ export function runKernelJobs(
     if (current === undefined || !current.lanes.includes(lane)) {
       throw new Error(
         'fused kernel threads were restarted (initBackend with another thread count) between a forward and its gradient',
+      );
+    }
+    if (!lane.alive) {
+      throw new Error(
+        'a fused-kernel worker thread exited between a forward and its gradient (out of memory?); run the step again',
       );
     }
     // Compact copies, moved to the worker: a view would clone its whole underlying buffer.
@@ -200,12 +210,13 @@ export function kernelThreadStats(): {
   const current = pool();
   if (current === undefined) return { threads: 1, workerJobs: 0, workerLiveBytes: [] };
   const workerLiveBytes = current.lanes.map((lane) => {
+    if (!lane.alive) return Number.NaN;
     Atomics.store(lane.flag, 0, 0);
     lane.port.postMessage({ liveBytes: true });
     const answer = awaitAnswer(current, lane) as { liveBytes: number } | undefined;
     return answer?.liveBytes ?? Number.NaN;
   });
-  return { threads: current.lanes.length + 1, workerJobs: current.workerJobs, workerLiveBytes };
+  return { threads: kernelThreadCount(), workerJobs: current.workerJobs, workerLiveBytes };
 }
 
 /** Frees what a slice's job kept (on its thread). */
