@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { kernelMask } from './fused-rnn-mask.js';
 import { concatArrays, sliceCount, splitRows, sumArrays } from './batch-split.js';
 import { countCall } from './fused-rnn-module.js';
+import { heapValues } from './heap-values.js';
 import type { KernelJob } from './kernel-host.js';
 import {
   kernelLanes,
@@ -82,7 +83,8 @@ export function fusedLstm(
     const lanes = kernelLanes(slices.length);
     const op = tf.customGrad((...args) => {
       const [xt, wt, ut, bt] = args as tf.Tensor[];
-      const xData = xt!.dataSync() as Float32Array;
+      // A view of tfjs' heap: read (copied into the jobs) before any other tfjs op runs.
+      const xData = heapValues(xt!);
       const w = wt!.dataSync() as Float32Array;
       const u = ut!.dataSync() as Float32Array;
       const bData = bt!.dataSync() as Float32Array;
@@ -154,7 +156,7 @@ export function fusedLstm(
         if (holder.done) throw new Error('fusedLstm: gradient requested twice for one forward');
         holder.done = true;
         orphanedWorkspaces.unregister(holder);
-        const d = dy.dataSync() as Float32Array;
+        const d = heapValues(dy);
         const F = Math.max(E, H);
         const backward = slices.map(([s, n], i): { job: KernelJob; lane: Lane | null } => {
           const dyv = new Float32Array(n * S * H);
