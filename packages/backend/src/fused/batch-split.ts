@@ -33,15 +33,17 @@ export function splitRows(B: number, parts: number): Array<[number, number]> {
   return slices;
 }
 
-/** Adds `parts` element-wise (weight gradients of the slices). */
+/** Adds `parts` element-wise (weight gradients of the slices); one part is returned as is. */
 export function sumArrays(parts: readonly Float32Array[]): Float32Array {
+  if (parts.length === 1) return parts[0]!;
   const out = new Float32Array(parts[0]?.length ?? 0);
   for (const part of parts) for (let i = 0; i < out.length; i++) out[i] = out[i]! + part[i]!;
   return out;
 }
 
-/** Concatenates the slices' row blocks back into one batch. */
+/** Concatenates the slices' row blocks back into one batch; one part is returned as is. */
 export function concatArrays(parts: readonly Float32Array[]): Float32Array {
+  if (parts.length === 1) return parts[0]!;
   const out = new Float32Array(parts.reduce((sum, p) => sum + p.length, 0));
   let at = 0;
   for (const part of parts) {
