@@ -39,16 +39,50 @@ export function unsortedSegmentSum(args: {
   const xValues = backend.typedArrayFromHeap(x);
   const ids = backend.typedArrayFromHeap(segmentIds);
   outValues.fill(0);
-  for (let i = 0; i < numIds; i++) {
-    const segment = ids[i] as number;
-    if (segment < 0 || segment >= numSegments) continue;
-    const src = i * rowSize;
-    const dst = segment * rowSize;
-    for (let j = 0; j < rowSize; j++) {
-      outValues[dst + j] = (outValues[dst + j] as number) + (xValues[src + j] as number);
+  if (outValues instanceof Float32Array && xValues instanceof Float32Array) {
+    addRowsF32(outValues, xValues, ids, numIds, rowSize, numSegments);
+  } else {
+    for (let i = 0; i < numIds; i++) {
+      const segment = ids[i] as number;
+      if (segment < 0 || segment >= numSegments) continue;
+      const src = i * rowSize;
+      const dst = segment * rowSize;
+      for (let j = 0; j < rowSize; j++) {
+        outValues[dst + j] = (outValues[dst + j] as number) + (xValues[src + j] as number);
+      }
     }
   }
   return out;
+}
+
+/**
+ * The float32 scatter-add on monomorphic arrays (the Embedding gradient: 32,000 rows of 32 per
+ * IMDB batch), 4 columns per iteration.
+ */
+function addRowsF32(
+  out: Float32Array,
+  x: Float32Array,
+  ids: ArrayLike<number>,
+  numIds: number,
+  rowSize: number,
+  numSegments: number,
+): void {
+  const r4 = rowSize - (rowSize % 4);
+  for (let i = 0; i < numIds; i++) {
+    const segment = ids[i]!;
+    if (segment < 0 || segment >= numSegments) continue;
+    let s = i * rowSize;
+    let d = segment * rowSize;
+    const end4 = d + r4;
+    const end = d + rowSize;
+    for (; d < end4; d += 4, s += 4) {
+      out[d] = out[d]! + x[s]!;
+      out[d + 1] = out[d + 1]! + x[s + 1]!;
+      out[d + 2] = out[d + 2]! + x[s + 2]!;
+      out[d + 3] = out[d + 3]! + x[s + 3]!;
+    }
+    for (; d < end; d++, s++) out[d] = out[d]! + x[s]!;
+  }
 }
 
 export const unsortedSegmentSumConfig: KernelConfig = {
