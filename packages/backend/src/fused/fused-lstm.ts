@@ -5,10 +5,10 @@ import { countCall } from './fused-rnn-module.js';
 import { heapValues } from './heap-values.js';
 import type { KernelJob } from './kernel-host.js';
 import {
+  isTapeOn,
+  keepForGradient,
   kernelLanes,
-  releaseSlice,
   runKernelJobs,
-  type KeptSlice,
   type Lane,
 } from './kernel-threads.js';
 
@@ -31,15 +31,6 @@ export interface FusedLstmResult {
   output: tf.Tensor;
   h: tf.Tensor2D;
   c: tf.Tensor2D;
-}
-
-/** Frees a training forward's kept activations (on every thread) if its gradient never runs. */
-const orphanedWorkspaces = new FinalizationRegistry<KeptSlice[]>((slices) => {
-  for (const slice of slices) releaseSlice(slice);
-});
-
-function isTapeOn(): boolean {
-  return (tf.engine() as unknown as { isTapeOn(): boolean }).isTapeOn();
 }
 
 /**
@@ -148,14 +139,10 @@ export function fusedLstm(
           out.set(cT!.subarray(r * H, (r + 1) * H), row + (S + 1) * H);
         }
       });
-      const kept: KeptSlice[] = results;
-      const holder = { done: false };
-      if (tape) orphanedWorkspaces.register(holder, kept, holder);
+      const held = keepForGradient('fusedLstm', results, tape);
       const value = tf.tensor3d(out, [B, S + 2, H]);
       const gradFunc = (dy: tf.Tensor): tf.Tensor[] => {
-        if (holder.done) throw new Error('fusedLstm: gradient requested twice for one forward');
-        holder.done = true;
-        orphanedWorkspaces.unregister(holder);
+        const kept = held.claim();
         const d = heapValues(dy);
         const F = Math.max(E, H);
         const backward = slices.map(([s, n], i): { job: KernelJob; lane: Lane | null } => {

@@ -5,10 +5,10 @@ import { countCall } from './fused-rnn-module.js';
 import { heapValues } from './heap-values.js';
 import type { KernelJob } from './kernel-host.js';
 import {
+  isTapeOn,
+  keepForGradient,
   kernelLanes,
-  releaseSlice,
   runKernelJobs,
-  type KeptSlice,
   type Lane,
 } from './kernel-threads.js';
 
@@ -30,15 +30,6 @@ export interface FusedRnnOptions {
 export interface FusedRnnResult {
   output: tf.Tensor;
   h: tf.Tensor2D;
-}
-
-/** Frees a training forward's kept activations (on every thread) if its gradient never runs. */
-const orphanedWorkspaces = new FinalizationRegistry<KeptSlice[]>((slices) => {
-  for (const slice of slices) releaseSlice(slice);
-});
-
-function isTapeOn(): boolean {
-  return (tf.engine() as unknown as { isTapeOn(): boolean }).isTapeOn();
 }
 
 /** One cell type: its gate blocks, its C functions and the buffers they need for n rows. */
@@ -170,13 +161,9 @@ function runFused(
       } else {
         value = tf.tensor2d(concatArrays(results.flatMap((r) => r.outputs)), [B, H]);
       }
-      const kept: KeptSlice[] = results;
-      const holder = { done: false };
-      if (tape) orphanedWorkspaces.register(holder, kept, holder);
+      const held = keepForGradient(cell.name, results, tape);
       const gradFunc = (dy: tf.Tensor): tf.Tensor[] => {
-        if (holder.done) throw new Error(`${cell.name}: gradient requested twice for one forward`);
-        holder.done = true;
-        orphanedWorkspaces.unregister(holder);
+        const kept = held.claim();
         const d = heapValues(dy);
         const width = seq ? T * H : H;
         const backward = slices.map(([s, n], i): { job: KernelJob; lane: Lane | null } => ({

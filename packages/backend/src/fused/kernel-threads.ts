@@ -1,4 +1,5 @@
 import type * as NodeWorkerThreads from 'node:worker_threads';
+import * as tf from '@tensorflow/tfjs-core';
 import { importNodeBuiltin } from '../js-runtime.js';
 import { fusedRnnModule } from './fused-rnn-module.js';
 import { createKernelHost, type KernelJob, type KernelJobResult } from './kernel-host.js';
@@ -224,4 +225,39 @@ export function releaseSlice(slice: KeptSlice): void {
   if (slice.handle === 0) return;
   if (slice.lane === null) fusedRnnModule().release(slice.handle);
   else slice.lane.port.postMessage({ release: slice.handle });
+}
+
+/** Frees a training forward's kept slices (on every thread) if its gradient never runs. */
+const orphanedSlices = new FinalizationRegistry<KeptSlice[]>((slices) => {
+  for (const slice of slices) releaseSlice(slice);
+});
+
+/** True while tfjs records gradients: a fused forward must then keep its activations. */
+export function isTapeOn(): boolean {
+  return (tf.engine() as unknown as { isTapeOn(): boolean }).isTapeOn();
+}
+
+/**
+ * Holds what a forward's slices kept for its gradient (`recorded`: gradients were being recorded,
+ * so the slices kept their activations): `claim()` hands them over once (a second claim, or one
+ * after an unrecorded forward, throws, naming `op`); if the forward is collected unclaimed, they
+ * are released.
+ */
+export function keepForGradient(
+  op: string,
+  slices: KeptSlice[],
+  recorded: boolean,
+): { claim(): KeptSlice[] } {
+  let claimed = false;
+  const holder = {
+    claim(): KeptSlice[] {
+      if (!recorded) throw new Error(`${op}: the forward kept nothing for a gradient`);
+      if (claimed) throw new Error(`${op}: gradient requested twice for one forward`);
+      claimed = true;
+      orphanedSlices.unregister(holder);
+      return slices;
+    },
+  };
+  if (recorded) orphanedSlices.register(holder, slices, holder);
+  return holder;
 }
