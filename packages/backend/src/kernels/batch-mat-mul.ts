@@ -3,12 +3,11 @@ import type {
   BatchMatMulAttrs,
   BatchMatMulInputs,
   KernelConfig,
-  KernelFunc,
   TensorInfo,
 } from '@tensorflow/tfjs-core';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { disposeInfo, reshapeInfo, runWasmKernel } from './run-wasm-kernel.js';
-import { stockWasmKernel } from './stock-wasm-kernels.js';
+import { replacementKernel, stockWasmKernel } from './stock-wasm-kernels.js';
 
 /** `x` with its last two dimensions swapped, materialized (a new buffer the caller owns). */
 export function transposeLastTwo(backend: BackendWasm, x: TensorInfo): TensorInfo {
@@ -92,13 +91,5 @@ function batchMatMul(args: {
 
 /** Replacement `BatchMatMul` for 'wasm' (keeps the stock setup, which binds the C function). */
 export function batchMatMulConfig(): KernelConfig {
-  const stock = stockWasmKernel(BatchMatMul);
-  const config: KernelConfig = {
-    kernelName: BatchMatMul,
-    backendName: 'wasm',
-    kernelFunc: batchMatMul as unknown as KernelFunc,
-  };
-  if (stock.setupFunc !== undefined) config.setupFunc = stock.setupFunc;
-  if (stock.disposeFunc !== undefined) config.disposeFunc = stock.disposeFunc;
-  return config;
+  return replacementKernel(BatchMatMul, batchMatMul);
 }

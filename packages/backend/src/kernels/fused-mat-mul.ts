@@ -3,13 +3,12 @@ import type {
   _FusedMatMulAttrs,
   _FusedMatMulInputs,
   KernelConfig,
-  KernelFunc,
   TensorInfo,
 } from '@tensorflow/tfjs-core';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { matMulViaXnnpack, transposeLastTwo } from './batch-mat-mul.js';
 import { disposeInfo, runWasmKernel } from './run-wasm-kernel.js';
-import { stockWasmKernel } from './stock-wasm-kernels.js';
+import { replacementKernel, stockWasmKernel } from './stock-wasm-kernels.js';
 
 /** Applies a fused activation with the wasm element-wise kernels; consumes `x`. */
 function applyActivation(
@@ -110,13 +109,5 @@ function fusedMatMul(args: {
 
 /** Replacement `_FusedMatMul` for 'wasm' (keeps the stock setup, which binds the C function). */
 export function fusedMatMulConfig(): KernelConfig {
-  const stock = stockWasmKernel(_FusedMatMul);
-  const config: KernelConfig = {
-    kernelName: _FusedMatMul,
-    backendName: 'wasm',
-    kernelFunc: fusedMatMul as unknown as KernelFunc,
-  };
-  if (stock.setupFunc !== undefined) config.setupFunc = stock.setupFunc;
-  if (stock.disposeFunc !== undefined) config.disposeFunc = stock.disposeFunc;
-  return config;
+  return replacementKernel(_FusedMatMul, fusedMatMul);
 }

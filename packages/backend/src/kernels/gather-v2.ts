@@ -3,12 +3,11 @@ import type {
   GatherV2Attrs,
   GatherV2Inputs,
   KernelConfig,
-  KernelFunc,
   TensorInfo,
 } from '@tensorflow/tfjs-core';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { runWasmKernel } from './run-wasm-kernel.js';
-import { stockWasmKernel } from './stock-wasm-kernels.js';
+import { replacementKernel, stockWasmKernel } from './stock-wasm-kernels.js';
 
 /**
  * `GatherV2` (`tf.gather`, the Embedding lookup) for the wasm backend. Stock wasm takes ~28 ms
@@ -63,13 +62,5 @@ export function gatherV2Config(): KernelConfig {
     }
     return out;
   };
-  const config: KernelConfig = {
-    kernelName: GatherV2,
-    backendName: 'wasm',
-    kernelFunc: kernelFunc as unknown as KernelFunc,
-  };
-  // Keep the stock setup (it binds the C function the batchDims path calls).
-  if (stock.setupFunc !== undefined) config.setupFunc = stock.setupFunc;
-  if (stock.disposeFunc !== undefined) config.disposeFunc = stock.disposeFunc;
-  return config;
+  return replacementKernel(GatherV2, kernelFunc);
 }

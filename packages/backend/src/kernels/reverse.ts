@@ -1,13 +1,7 @@
 import { Reverse, util } from '@tensorflow/tfjs-core';
-import type {
-  KernelConfig,
-  KernelFunc,
-  ReverseAttrs,
-  ReverseInputs,
-  TensorInfo,
-} from '@tensorflow/tfjs-core';
+import type { KernelConfig, ReverseAttrs, ReverseInputs, TensorInfo } from '@tensorflow/tfjs-core';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
-import { stockWasmKernel } from './stock-wasm-kernels.js';
+import { replacementKernel } from './stock-wasm-kernels.js';
 
 /**
  * `Reverse` (`tf.reverse`; tfjs-layers' `goBackwards` and `Bidirectional`) for the wasm
@@ -17,7 +11,6 @@ import { stockWasmKernel } from './stock-wasm-kernels.js';
  * mirrored position in the heap.
  */
 export function reverseConfig(): KernelConfig {
-  const stock = stockWasmKernel(Reverse);
   const kernelFunc = (args: {
     inputs: ReverseInputs;
     backend: BackendWasm;
@@ -59,12 +52,5 @@ export function reverseConfig(): KernelConfig {
     }
     return out;
   };
-  const config: KernelConfig = {
-    kernelName: Reverse,
-    backendName: 'wasm',
-    kernelFunc: kernelFunc as unknown as KernelFunc,
-  };
-  if (stock.setupFunc !== undefined) config.setupFunc = stock.setupFunc;
-  if (stock.disposeFunc !== undefined) config.disposeFunc = stock.disposeFunc;
-  return config;
+  return replacementKernel(Reverse, kernelFunc);
 }

@@ -1,4 +1,4 @@
-import type { KernelConfig } from '@tensorflow/tfjs-core';
+import type { KernelConfig, KernelFunc } from '@tensorflow/tfjs-core';
 import { backendState } from '../backend-state.js';
 import { wasmKernel } from './run-wasm-kernel.js';
 
@@ -14,4 +14,20 @@ export function stockWasmKernel(name: string): KernelConfig {
     stock.set(name, kernel);
   }
   return kernel;
+}
+
+/**
+ * A replacement for the stock wasm kernel `name`, keeping its setup and dispose functions (they
+ * bind the C function the replacement may still call).
+ */
+export function replacementKernel(name: string, kernelFunc: unknown): KernelConfig {
+  const stock = stockWasmKernel(name);
+  const config: KernelConfig = {
+    kernelName: name,
+    backendName: 'wasm',
+    kernelFunc: kernelFunc as KernelFunc,
+  };
+  if (stock.setupFunc !== undefined) config.setupFunc = stock.setupFunc;
+  if (stock.disposeFunc !== undefined) config.disposeFunc = stock.disposeFunc;
+  return config;
 }
