@@ -1,6 +1,7 @@
 import { Reverse, util } from '@tensorflow/tfjs-core';
 import type { KernelConfig, ReverseAttrs, ReverseInputs, TensorInfo } from '@tensorflow/tfjs-core';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
+import { heapBlockCopier } from './heap-copy.js';
 import { replacementKernel } from './stock-wasm-kernels.js';
 
 /**
@@ -29,11 +30,7 @@ export function reverseConfig(): KernelConfig {
     const prefix = shape.slice(0, last + 1);
     const blocks = util.sizeFromShape(prefix);
     const strides = prefix.map((_, d) => util.sizeFromShape(prefix.slice(d + 1)) * inner);
-    const width = src.BYTES_PER_ELEMENT;
-    // Both live in the same heap: copyWithin moves each block without a view object per block.
-    const heap = width === 4 ? new Int32Array(src.buffer) : undefined;
-    const srcAt = src.byteOffset / width;
-    const dstAt = dst.byteOffset / width;
+    const copy = heapBlockCopier(src, dst);
     const coords = new Array<number>(prefix.length).fill(0);
     for (let block = 0; block < blocks; block++) {
       let from = 0;
@@ -41,9 +38,7 @@ export function reverseConfig(): KernelConfig {
         const c = coords[d] as number;
         from += (axes.has(d) ? (prefix[d] as number) - 1 - c : c) * (strides[d] as number);
       }
-      const to = block * inner;
-      if (heap !== undefined) heap.copyWithin(dstAt + to, srcAt + from, srcAt + from + inner);
-      else dst.set(src.subarray(from, from + inner), to);
+      copy(from, inner, block * inner);
       for (let d = prefix.length - 1; d >= 0; d--) {
         coords[d] = (coords[d] as number) + 1;
         if ((coords[d] as number) < (prefix[d] as number)) break;
