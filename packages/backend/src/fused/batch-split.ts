@@ -1,3 +1,4 @@
+import * as tf from '@tensorflow/tfjs-core';
 import { kernelThreadCount } from './kernel-threads.js';
 
 /** Rows per slice at least (the kernels' register tiles are 4 rows). */
@@ -51,4 +52,46 @@ export function concatArrays(parts: readonly Float32Array[]): Float32Array {
     at += part.length;
   }
   return out;
+}
+
+/** Shapes of a fused call: time steps, input dim, units, gate columns (gates x units). */
+export interface FusedDims {
+  readonly T: number;
+  readonly E: number;
+  readonly H: number;
+  readonly G: number;
+}
+
+/**
+ * What a slice of `n` rows reads back from a backward kernel: dx, dw, du, db, then the
+ * gradient of each of its `states` initial states (dh0, and dc0 for an LSTM).
+ */
+export function gradientReads(
+  n: number,
+  { T, E, H, G }: FusedDims,
+  states: number,
+): Array<readonly [string, number, number]> {
+  const stateReads = ['dh0', 'dc0'].slice(0, states).map((name) => [name, 0, n * H] as const);
+  return [['dx', 0, n * T * E], ['dw', 0, E * G], ['du', 0, H * G], ['db', 0, G], ...stateReads];
+}
+
+/**
+ * The gradient tensors from the slices' {@link gradientReads}: row blocks (dx, initial states)
+ * concatenated back into the batch of `B`, weight gradients summed over the slices.
+ */
+export function gradientTensors(
+  slices: readonly Float32Array[][],
+  B: number,
+  { T, E, H, G }: FusedDims,
+  states: number,
+): tf.Tensor[] {
+  const part = (k: number) => slices.map((outputs) => outputs[k]!);
+  const result: tf.Tensor[] = [
+    tf.tensor3d(concatArrays(part(0)), [B, T, E]),
+    tf.tensor2d(sumArrays(part(1)), [E, G]),
+    tf.tensor2d(sumArrays(part(2)), [H, G]),
+    tf.tensor1d(sumArrays(part(3))),
+  ];
+  for (let k = 0; k < states; k++) result.push(tf.tensor2d(concatArrays(part(4 + k)), [B, H]));
+  return result;
 }

@@ -1,7 +1,12 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { kernelMask } from './fused-rnn-mask.js';
-import { concatArrays, sliceCount, splitRows, sumArrays } from './batch-split.js';
-import { countCall } from './fused-rnn-module.js';
+import {
+  gradientReads,
+  gradientTensors,
+  sliceCount,
+  splitRows,
+  type FusedDims,
+} from './batch-split.js';
 import { heapValues } from './heap-values.js';
 import type { KernelJob } from './kernel-host.js';
 import {
@@ -60,6 +65,7 @@ export function fusedLstm(
         `${JSON.stringify(recurrentKernel.shape)} do not fit input dim ${E} and ${H} units`,
     );
   }
+  const dims: FusedDims = { T, E, H, G };
   const seq = options.returnSequences === true;
   const S = seq ? T : 1;
   const tape = isTapeOn();
@@ -126,7 +132,6 @@ export function fusedLstm(
         };
       });
       const results = runKernelJobs(forward);
-      countCall('lstm_forward');
       const out = new Float32Array(B * (S + 2) * H);
       slices.forEach(([s, n], i) => {
         const outputs = results[i]!.outputs;
@@ -175,32 +180,12 @@ export function fusedLstm(
                   .concat(['cseq', 'dy', seq ? 1 : 0, 'dhT', 'dcT', 'dx', 'dw', 'du', 'db'])
                   .concat(['dh0', 'dc0', 'scratch']),
               },
-              read: [
-                ['dx', 0, n * T * E],
-                ['dw', 0, E * G],
-                ['du', 0, H * G],
-                ['db', 0, G],
-                ...(hasState ? [['dh0', 0, n * H] as const, ['dc0', 0, n * H] as const] : []),
-              ],
+              read: gradientReads(n, dims, hasState ? 2 : 0),
             },
           };
         });
         const grads = runKernelJobs(backward).map((r) => r.outputs);
-        countCall('lstm_backward');
-        const part = (k: number) => grads.map((g) => g[k]!);
-        const result = [
-          tf.tensor3d(concatArrays(part(0)), [B, T, E]),
-          tf.tensor2d(sumArrays(part(1)), [E, G]),
-          tf.tensor2d(sumArrays(part(2)), [H, G]),
-          tf.tensor1d(sumArrays(part(3))),
-        ];
-        if (hasState) {
-          result.push(
-            tf.tensor2d(concatArrays(part(4)), [B, H]),
-            tf.tensor2d(concatArrays(part(5)), [B, H]),
-          );
-        }
-        return result;
+        return gradientTensors(grads, B, dims, hasState ? 2 : 0);
       };
       return { value, gradFunc };
     });

@@ -1,7 +1,13 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { kernelMask } from './fused-rnn-mask.js';
-import { concatArrays, sliceCount, splitRows, sumArrays } from './batch-split.js';
-import { countCall } from './fused-rnn-module.js';
+import {
+  concatArrays,
+  gradientReads,
+  gradientTensors,
+  sliceCount,
+  splitRows,
+  type FusedDims,
+} from './batch-split.js';
 import { heapValues } from './heap-values.js';
 import type { KernelJob } from './kernel-host.js';
 import {
@@ -39,15 +45,9 @@ interface CellKernel {
   forwardFn: string;
   backwardFn: string;
   /** Activations the forward keeps for the backward besides `hs [n,T,H]`, in argument order. */
-  kept(n: number, dims: Dims): Record<string, number>;
+  kept(n: number, dims: FusedDims): Record<string, number>;
   /** Float32s of the backward's scratch buffer. */
-  scratch(n: number, dims: Dims): number;
-}
-
-interface Dims {
-  T: number;
-  E: number;
-  H: number;
+  scratch(n: number, dims: FusedDims): number;
 }
 
 const SIMPLE_RNN: CellKernel = {
@@ -92,7 +92,7 @@ function runFused(
         `${JSON.stringify(recurrentKernel.shape)} do not fit input dim ${E} and ${H} units`,
     );
   }
-  const dims: Dims = { T, E, H };
+  const dims: FusedDims = { T, E, H, G };
   const seq = options.returnSequences === true;
   const tape = isTapeOn();
   const mask = kernelMask(cell.name, options.mask ?? null, B, T, options.goBackwards === true);
@@ -154,7 +154,6 @@ function runFused(
         };
       });
       const results = runKernelJobs(forward);
-      countCall(cell.forwardFn);
       let value: tf.Tensor;
       if (seq) {
         value = tf.tensor3d(concatArrays(results.map((r) => r.outputs[0]!)), [B, T, H]);
@@ -193,26 +192,11 @@ function runFused(
                 'scratch',
               ]),
             },
-            read: [
-              ['dx', 0, n * T * E],
-              ['dw', 0, E * G],
-              ['du', 0, H * G],
-              ['db', 0, G],
-              ...(ht === undefined ? [] : [['dh0', 0, n * H] as const]),
-            ],
+            read: gradientReads(n, dims, ht === undefined ? 0 : 1),
           },
         }));
         const grads = runKernelJobs(backward).map((r) => r.outputs);
-        countCall(cell.backwardFn);
-        const part = (k: number) => grads.map((g) => g[k]!);
-        const result = [
-          tf.tensor3d(concatArrays(part(0)), [B, T, E]),
-          tf.tensor2d(sumArrays(part(1)), [E, G]),
-          tf.tensor2d(sumArrays(part(2)), [H, G]),
-          tf.tensor1d(sumArrays(part(3))),
-        ];
-        if (ht !== undefined) result.push(tf.tensor2d(concatArrays(part(4)), [B, H]));
-        return result;
+        return gradientTensors(grads, B, dims, ht === undefined ? 0 : 1);
       };
       return { value, gradFunc };
     });

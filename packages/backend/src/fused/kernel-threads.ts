@@ -1,7 +1,7 @@
 import type * as NodeWorkerThreads from 'node:worker_threads';
 import * as tf from '@tensorflow/tfjs-core';
 import { importNodeBuiltin } from '../js-runtime.js';
-import { fusedRnnModule } from './fused-rnn-module.js';
+import { countCall, fusedRnnModule } from './fused-rnn-module.js';
 import { createKernelHost, type KernelJob, type KernelJobResult } from './kernel-host.js';
 
 /**
@@ -136,11 +136,14 @@ const JOB_TIMEOUT_MS = 120_000;
 
 /**
  * Runs each job on its lane (null = this thread), all at once, and returns their results in
- * order. A gradient's jobs go to the lanes of their forward (`use` names buffers kept there).
+ * order: one call of a fused kernel, sliced by batch rows (counted once in `fusedKernelCalls`).
+ * A gradient's jobs go to the lanes of their forward (`use` names buffers kept there).
  */
 export function runKernelJobs(
   work: ReadonlyArray<{ readonly job: KernelJob; readonly lane: Lane | null }>,
 ): Array<KernelJobResult & KeptSlice> {
+  const fn = work[0]?.job.call.fn;
+  if (fn !== undefined) countCall(fn);
   const current = pool();
   for (const { job, lane } of work) {
     if (lane === null) continue;
