@@ -165,11 +165,72 @@ static void transpose(int R, int Cn, const f32 *src, int lds, f32 *dst) {
         for (int c = c0; c < Cn && c < c0 + 32; c++) dst[(long)c * R + r] = src[(long)r * lds + c];
 }
 
+/* ---------- input projection, shared by the cells ---------- */
+
+/* out[rows, G] = x[rows, E] w[E, G] + b (b first, then the products in k order). */
+static void project_input(long rows, int E, int G, const f32 *x, const f32 *w, const f32 *b, f32 *out) {
+  for (long r = 0; r < rows; r++) __builtin_memcpy(out + r * G, b, (unsigned long)G * sizeof(f32));
+  gemm((int)rows, G, E, x, E, w, G, out, G, 1);
+}
+
+/* dx[rows, E] = dz w^T and dw[E, G] = x^T dz (dz [rows, G]); tmp: max(G, rows) * E floats. */
+static void input_gradients(long rows, int E, int G, const f32 *x, const f32 *w, const f32 *dz, f32 *dx,
+                            f32 *dw, f32 *tmp) {
+  f32 *wt = tmp; /* [G, E] */
+  transpose(E, G, w, G, wt);
+  gemm((int)rows, E, G, dz, G, wt, E, dx, E, 0);
+  f32 *xt = tmp; /* [E, rows] */
+  transpose((int)rows, E, x, E, xt);
+  gemm(E, G, (int)rows, xt, (int)rows, dz, G, dw, G, 0);
+}
+
+/*
+ * The input projection of a sequence of token embeddings, computed once per distinct token.
+ * A batch of B sequences of T tokens has B*T input rows but often far fewer distinct ones (an
+ * IMDB batch: 32,000 rows, a few thousand distinct words): the forwards below take x = 0 and
+ * their projection target filled by project_tokens; the backwards take x = 0 (no dx, no dw) and
+ * project_tokens_backward turns their dz into the gradients of the distinct rows and of w.
+ *  rows = B*T; ids [U] (floats): the distinct tokens; table [V, E]: the embedding table;
+ *  slots [rows] (floats): which distinct token each row is
+ *  out: xu [U, E] (the distinct rows, kept for the backward), pu [U, G] (scratch),
+ *  target [rows, G] = pu[slot] (bit for bit what project_input gives on the gathered rows)
+ */
+EXPORT(project_tokens)
+void project_tokens(int rows, int U, int E, int G, const f32 *ids, const f32 *table, const f32 *slots,
+                    const f32 *w, const f32 *b, f32 *xu, f32 *pu, f32 *target) {
+  for (int k = 0; k < U; k++)
+    __builtin_memcpy(xu + (long)k * E, table + (long)ids[k] * E, (unsigned long)E * sizeof(f32));
+  project_input(U, E, G, xu, w, b, pu);
+  for (long r = 0; r < rows; r++)
+    __builtin_memcpy(target + r * G, pu + (long)slots[r] * G, (unsigned long)G * sizeof(f32));
+}
+
+/*
+ * Backward of project_tokens: dpu[U, G] = dz rows summed per distinct token, then
+ * dxu[U, E] = dpu w^T and dw[E, G] = xu^T dpu.
+ *  scratch: U*G + max(G, U) * E floats
+ */
+EXPORT(project_tokens_backward)
+void project_tokens_backward(int rows, int U, int E, int G, const f32 *slots, const f32 *xu, const f32 *w,
+                             const f32 *dz, f32 *dxu, f32 *dw, f32 *scratch) {
+  f32 *dpu = scratch;
+  __builtin_memset(dpu, 0, (unsigned long)U * G * sizeof(f32));
+  for (long r = 0; r < rows; r++) {
+    f32 *d = dpu + (long)slots[r] * G;
+    const f32 *z = dz + r * G;
+    int j = 0;
+    for (; j + 4 <= G; j += 4) wasm_v128_store(d + j, wasm_f32x4_add(wasm_v128_load(d + j), wasm_v128_load(z + j)));
+    for (; j < G; j++) d[j] += z[j];
+  }
+  input_gradients(U, E, G, xu, w, dpu, dxu, dw, scratch + (long)U * G);
+}
+
 /* ---------- LSTM ---------- */
 
 /*
  * Forward over a whole sequence.
- *  x [B,T,E], w [E,4H], u [H,4H], b [4H], h0, c0 [B,H], mask [B,T] or 0
+ *  x [B,T,E] (0: gates already hold x w + b, from project_tokens), w [E,4H], u [H,4H], b [4H],
+ *  h0, c0 [B,H], mask [B,T] or 0
  *  gates [B,T,4H] (out: activated i, f, g, o per step, kept for backward; masked steps keep
  *  their pre-activations, which backward overwrites with zeros)
  *  hseq, cseq [T+1,B,H] (out: states, index 0 = h0 / c0)
@@ -182,8 +243,7 @@ void lstm_forward(int T, int B, int E, int H, const f32 *x, const f32 *w, const 
   const int G = 4 * H, BH = B * H;
   const long rows = (long)B * T;
   /* gates = x w + b, all steps at once */
-  for (long r = 0; r < rows; r++) __builtin_memcpy(gates + r * G, b, (unsigned long)G * sizeof(f32));
-  gemm((int)rows, G, E, x, E, w, G, gates, G, 1);
+  if (x) project_input(rows, E, G, x, w, b, gates);
   __builtin_memcpy(hseq, h0, (unsigned long)BH * sizeof(f32));
   __builtin_memcpy(cseq, c0, (unsigned long)BH * sizeof(f32));
   const int h4 = H & ~3;
@@ -232,7 +292,8 @@ void lstm_forward(int T, int B, int E, int H, const f32 *x, const f32 *w, const 
  * Backward (BPTT) from lstm_forward's kept activations. `gates` is overwritten with dz.
  *  mask: the forward's [B,T] or 0
  *  dy: [B,T,H] when dy_seq, else [B,H] (gradient of the last output); dhT, dcT [B,H] or 0
- *  out: dx [B,T,E], dw [E,4H], du [H,4H], db [4H], dh0, dc0 [B,H]
+ *  out: dx [B,T,E], dw [E,4H] (both untouched when x = 0:
+ *  project_tokens_backward), du [H,4H], db [4H], dh0, dc0 [B,H]
  *  scratch: at least max(E, H) * B*T + 4H*max(E, H) floats
  */
 EXPORT(lstm_backward)
@@ -300,12 +361,7 @@ void lstm_backward(int T, int B, int E, int H, const f32 *x, const f32 *w, const
     restore_masked_dh(mask, T, B, H, t, carry, dh);
   }
   /* batched parameter and input gradients; rows of dz are (b, t) */
-  f32 *wt = scratch; /* [4H, E] */
-  transpose(E, G, w, G, wt);
-  gemm((int)rows, E, G, gates, G, wt, E, dx, E, 0);
-  f32 *xt = scratch; /* [E, B*T] */
-  transpose((int)rows, E, x, E, xt);
-  gemm(E, G, (int)rows, xt, (int)rows, gates, G, dw, G, 0);
+  if (x) input_gradients(rows, E, G, x, w, gates, dx, dw, scratch);
   f32 *hpt = scratch; /* [H, B*T]: column (b, t) = h_{t-1} of row b */
   for (int bb = 0; bb < B; bb++)
     for (int t = 0; t < T; t++) {
@@ -354,15 +410,15 @@ static void col_sum(long rows, int N, const f32 *a, int lda, f32 *db) {
 
 /*
  * Keras SimpleRNN (tanh): h_t = tanh(x_t w + h_{t-1} u + b).
- *  x [B,T,E], w [E,H], u [H,H], b [H], h0 [B,H], mask [B,T] or 0
+ *  x [B,T,E] (0: hs already holds x w + b, from project_tokens), w [E,H], u [H,H], b [H],
+ *  h0 [B,H], mask [B,T] or 0
  *  hs [B,T,H] (out: h_t for every step; also the sequence output, kept for backward)
  */
 EXPORT(simple_rnn_forward)
 void simple_rnn_forward(int T, int B, int E, int H, const f32 *x, const f32 *w, const f32 *u,
                         const f32 *b, const f32 *h0, const f32 *mask, f32 *hs) {
   const long rows = (long)B * T;
-  for (long r = 0; r < rows; r++) __builtin_memcpy(hs + r * H, b, (unsigned long)H * sizeof(f32));
-  gemm((int)rows, H, E, x, E, w, H, hs, H, 1);
+  if (x) project_input(rows, E, H, x, w, b, hs);
   const int h4 = H & ~3;
   for (int t = 0; t < T; t++) {
     f32 *at = hs + (long)t * H; /* row bb at at + bb*T*H */
@@ -385,7 +441,8 @@ void simple_rnn_forward(int T, int B, int E, int H, const f32 *x, const f32 *w, 
  * Backward (BPTT) from simple_rnn_forward's kept outputs.
  *  mask: the forward's [B,T] or 0
  *  dy: [B,T,H] when dy_seq, else [B,H] (gradient of the last output); dhT [B,H] or 0
- *  out: dx [B,T,E], dw [E,H], du [H,H], db [H], dh0 [B,H]
+ *  out: dx [B,T,E], dw [E,H] (both untouched when x = 0:
+ *  project_tokens_backward), du [H,H], db [H], dh0 [B,H]
  *  scratch: at least B*T*H + max(E, H) * (B*T + H) floats
  */
 EXPORT(simple_rnn_backward)
@@ -431,12 +488,7 @@ void simple_rnn_backward(int T, int B, int E, int H, const f32 *x, const f32 *w,
     gemm(B, H, H, da + (long)t * H, T * H, ut, H, dh, H, 0);
     restore_masked_dh(mask, T, B, H, t, carry, dh);
   }
-  f32 *wt = tmp; /* [H, E] */
-  transpose(E, H, w, H, wt);
-  gemm((int)rows, E, H, da, H, wt, E, dx, E, 0);
-  f32 *xt = tmp; /* [E, B*T] */
-  transpose((int)rows, E, x, E, xt);
-  gemm(E, H, (int)rows, xt, (int)rows, da, H, dw, H, 0);
+  if (x) input_gradients(rows, E, H, x, w, da, dx, dw, tmp);
   f32 *hpt = tmp; /* [H, B*T] */
   gather_prev_h_t(T, B, H, hs, h0, hpt);
   gemm(H, H, (int)rows, hpt, (int)rows, da, H, du, H, 0);
@@ -449,7 +501,8 @@ void simple_rnn_backward(int T, int B, int E, int H, const f32 *x, const f32 *w,
  * Keras GRU as tfjs-layers runs it (reset_after = false), gates in the order z, r, h:
  *  z = sigmoid(x wz + h_{t-1} uz + bz), r = sigmoid(x wr + h_{t-1} ur + br),
  *  hh = tanh(x wh + (r h_{t-1}) uh + bh), h_t = z h_{t-1} + (1 - z) hh.
- *  x [B,T,E], w [E,3H], u [H,3H], b [3H], h0 [B,H], mask [B,T] or 0
+ *  x [B,T,E] (0: gates already hold x w + b, from project_tokens), w [E,3H], u [H,3H], b [3H],
+ *  h0 [B,H], mask [B,T] or 0
  *  gates [B,T,3H] (out: z, r, hh per step), hs [B,T,H] (out: h_t, the sequence output),
  *  rhs [B,T,H] (out: r h_{t-1}); all kept for backward (masked steps compute z, r and r h_{t-1}
  *  like kept ones, so every kept buffer stays finite, but copy h_{t-1} into h_t)
@@ -459,8 +512,7 @@ void gru_forward(int T, int B, int E, int H, const f32 *x, const f32 *w, const f
                  const f32 *h0, const f32 *mask, f32 *gates, f32 *hs, f32 *rhs) {
   const int G = 3 * H;
   const long rows = (long)B * T;
-  for (long r = 0; r < rows; r++) __builtin_memcpy(gates + r * G, b, (unsigned long)G * sizeof(f32));
-  gemm((int)rows, G, E, x, E, w, G, gates, G, 1);
+  if (x) project_input(rows, E, G, x, w, b, gates);
   const int h4 = H & ~3;
   const v128_t one = wasm_f32x4_splat(1.0f);
   for (int t = 0; t < T; t++) {
@@ -513,7 +565,8 @@ void gru_forward(int T, int B, int E, int H, const f32 *x, const f32 *w, const f
  * gradients of the pre-activations.
  *  mask: the forward's [B,T] or 0
  *  dy: [B,T,H] when dy_seq, else [B,H]; dhT [B,H] or 0
- *  out: dx [B,T,E], dw [E,3H], du [H,3H], db [3H], dh0 [B,H]
+ *  out: dx [B,T,E], dw [E,3H] (both untouched when x = 0:
+ *  project_tokens_backward), du [H,3H], db [3H], dh0 [B,H]
  *  scratch: at least max(E, H) * (B*T + 3H) + B*H floats
  */
 EXPORT(gru_backward)
@@ -584,12 +637,7 @@ void gru_backward(int T, int B, int E, int H, const f32 *x, const f32 *w, const 
     gemm(B, H, 2 * H, zt, T * G, ut, H, dh, H, 1);
   }
   f32 *tmp = scratch;
-  f32 *wt = tmp; /* [3H, E] */
-  transpose(E, G, w, G, wt);
-  gemm((int)rows, E, G, gates, G, wt, E, dx, E, 0);
-  f32 *xt = tmp; /* [E, B*T] */
-  transpose((int)rows, E, x, E, xt);
-  gemm(E, G, (int)rows, xt, (int)rows, gates, G, dw, G, 0);
+  if (x) input_gradients(rows, E, G, x, w, gates, dx, dw, tmp);
   f32 *hpt = tmp; /* [H, B*T] */
   gather_prev_h_t(T, B, H, hs, h0, hpt);
   gemm(H, 2 * H, (int)rows, hpt, (int)rows, gates, G, du, G, 0);

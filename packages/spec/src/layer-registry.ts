@@ -149,28 +149,33 @@ const snakeCase = (type: string): string =>
  */
 export const layerRegistry: { readonly [T in LayerType]: LayerFactory<T> } = {
   // One-hot ids as a frozen identity embedding: ids stay int32 end to end and id 0 (padding) is masked.
+  // fuseRecurrent: a fused recurrent layer right after reads the token ids (see @seqpipe/backend).
   oneHot: (spec, build) =>
-    tfl.layers.embedding({
-      inputDim: spec.depth ?? build.compile.vocabSize,
-      outputDim: spec.depth ?? build.compile.vocabSize,
-      maskZero: true,
-      trainable: false,
-      embeddingsInitializer: tfl.initializers.identity({ gain: 1 }),
-      name: build.name,
-    }),
+    fuseRecurrent(
+      tfl.layers.embedding({
+        inputDim: spec.depth ?? build.compile.vocabSize,
+        outputDim: spec.depth ?? build.compile.vocabSize,
+        maskZero: true,
+        trainable: false,
+        embeddingsInitializer: tfl.initializers.identity({ gain: 1 }),
+        name: build.name,
+      }),
+    ),
   concatenate: (_spec, build) => tfl.layers.concatenate({ axis: -1, name: build.name }),
   embedding: (spec, build) =>
-    tfl.layers.embedding({
-      inputDim: spec.inputDim ?? build.compile.vocabSize,
-      outputDim: spec.outputDim,
-      maskZero: spec.maskZero ?? false,
-      embeddingsInitializer: tfl.initializers.randomUniform({
-        minval: -0.05,
-        maxval: 0.05,
-        seed: build.seed('embeddings'),
+    fuseRecurrent(
+      tfl.layers.embedding({
+        inputDim: spec.inputDim ?? build.compile.vocabSize,
+        outputDim: spec.outputDim,
+        maskZero: spec.maskZero ?? false,
+        embeddingsInitializer: tfl.initializers.randomUniform({
+          minval: -0.05,
+          maxval: 0.05,
+          seed: build.seed('embeddings'),
+        }),
+        name: build.name,
       }),
-      name: build.name,
-    }),
+    ),
   simpleRnn: recurrentFactory,
   lstm: recurrentFactory,
   gru: recurrentFactory,

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { kernelThreadCount } from './kernel-threads.js';
+import type { FusedInput } from './fused-input.js';
 
 /** Rows per slice at least (the kernels' register tiles are 4 rows). */
 const MIN_ROWS = 4;
@@ -63,31 +64,34 @@ export interface FusedDims {
 }
 
 /**
- * What a slice of `n` rows reads back from a backward kernel: dx, dw, du, db, then the
- * gradient of each of its `states` initial states (dh0, and dc0 for an LSTM).
+ * What a slice of `n` rows reads back from a backward kernel after its input's gradient
+ * (`FusedInput.backward`): dw, du, db, then the gradient of each of its `states` initial states
+ * (dh0, and dc0 for an LSTM).
  */
 export function gradientReads(
   n: number,
-  { T, E, H, G }: FusedDims,
+  { H, E, G }: FusedDims,
   states: number,
 ): Array<readonly [string, number, number]> {
   const stateReads = ['dh0', 'dc0'].slice(0, states).map((name) => [name, 0, n * H] as const);
-  return [['dx', 0, n * T * E], ['dw', 0, E * G], ['du', 0, H * G], ['db', 0, G], ...stateReads];
+  return [['dw', 0, E * G], ['du', 0, H * G], ['db', 0, G], ...stateReads];
 }
 
 /**
- * The gradient tensors from the slices' {@link gradientReads}: row blocks (dx, initial states)
- * concatenated back into the batch of `B`, weight gradients summed over the slices.
+ * The gradient tensors from the slices' reads (the input's, then {@link gradientReads}): the
+ * input's from `input`, weight gradients summed over the slices, initial states' row blocks
+ * concatenated back into the batch of `B`.
  */
 export function gradientTensors(
   slices: readonly Float32Array[][],
+  input: FusedInput,
   B: number,
-  { T, E, H, G }: FusedDims,
+  { E, H, G }: FusedDims,
   states: number,
 ): tf.Tensor[] {
   const part = (k: number) => slices.map((outputs) => outputs[k]!);
   const result: tf.Tensor[] = [
-    tf.tensor3d(concatArrays(part(0)), [B, T, E]),
+    input.gradient(part(0)),
     tf.tensor2d(sumArrays(part(1)), [E, G]),
     tf.tensor2d(sumArrays(part(2)), [H, G]),
     tf.tensor1d(sumArrays(part(3))),

@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { fusedKernelsActive } from './fused-kernels-active.js';
 import { fusedLstm } from './fused-lstm.js';
+import { recordTokenLookup } from './fused-input.js';
 import { fusedGru, fusedSimpleRnn } from './fused-single-state-rnn.js';
 
 /** Where "fused kernel not used" reasons go (once per layer and reason). */
@@ -58,10 +59,14 @@ function unsupportedReason(rnn: RnnParts, kwargs: Kwargs, gated: boolean): strin
   return undefined;
 }
 
+/** Layers whose call is already patched (fusing twice would wrap the patch). */
+const fusedLayers = new WeakSet<object>();
+
 function fuseLayer(layer: tfl.RNN): void {
   const rnn = layer as unknown as RnnParts;
   const kind = FUSED_CELLS[rnn.cell.getClassName()];
-  if (kind === undefined) return;
+  if (kind === undefined || fusedLayers.has(layer)) return;
+  fusedLayers.add(layer);
   const stockCall = layer.call.bind(layer);
   const logged = new Set<string>();
   layer.call = (inputs, kwargs) => {
@@ -111,16 +116,40 @@ function fuseLayer(layer: tfl.RNN): void {
 }
 
 /**
+ * Makes an Embedding layer record, for each output, its table and token ids, so that a fused
+ * recurrent layer reading that output projects each distinct token once (`fused-input.ts`).
+ */
+function recordLookups(layer: tfl.layers.Layer): void {
+  if (fusedLayers.has(layer)) return;
+  fusedLayers.add(layer);
+  const embedding = layer as unknown as { embeddings: tfl.LayerVariable | null };
+  const stockCall = layer.call.bind(layer);
+  layer.call = (inputs, kwargs) => {
+    const output = stockCall(inputs, kwargs);
+    const ids = Array.isArray(inputs) ? inputs[0] : inputs;
+    if (fusedKernelsActive() && embedding.embeddings !== null && ids !== undefined) {
+      recordTokenLookup(output as tf.Tensor, embedding.embeddings.read(), ids);
+    }
+    return output;
+  };
+}
+
+/**
  * Makes a tfjs-layers LSTM, GRU or SimpleRNN (or a Bidirectional wrapping them) run seqpipe's
  * fused whole-sequence kernel when seqpipe initialized the WASM backend and the call allows it
  * (masks included; no dropout while training, not stateful, `tanh` activation, `sigmoid` recurrent
  * activation for LSTM/GRU); otherwise the layer runs tfjs-layers' own code and the reason is
- * logged once. The layer's class, config and weights are unchanged, so saved models load with
- * stock `tf.loadLayersModel`. Other layers are returned untouched. Returns `layer`.
+ * logged once. An Embedding layer is
+ * made to remember its token ids, so a fused layer reading its output computes the input
+ * projection once per distinct token. The layer's class, config and weights are unchanged, so
+ * saved models load with stock `tf.loadLayersModel`. Other layers are returned untouched.
+ * Fusing a layer twice changes nothing. Returns `layer`.
  */
 export function fuseRecurrent<L extends tfl.layers.Layer>(layer: L): L {
   const wrapper = layer as unknown as { forwardLayer?: tfl.RNN; backwardLayer?: tfl.RNN };
-  if (wrapper.forwardLayer !== undefined && wrapper.backwardLayer !== undefined) {
+  if (layer.getClassName() === 'Embedding') {
+    recordLookups(layer);
+  } else if (wrapper.forwardLayer !== undefined && wrapper.backwardLayer !== undefined) {
     fuseLayer(wrapper.forwardLayer);
     fuseLayer(wrapper.backwardLayer);
   } else if ((layer as unknown as { cell?: unknown }).cell !== undefined) {

@@ -8,6 +8,7 @@ import {
   type FusedDims,
 } from './batch-split.js';
 import { heapValues } from './heap-values.js';
+import { planInput } from './fused-input.js';
 import type { KernelJob } from './kernel-host.js';
 import {
   isTapeOn,
@@ -71,13 +72,13 @@ export function fusedLstm(
   const tape = isTapeOn();
   const mask = kernelMask('fusedLstm', options.mask ?? null, B, T, options.goBackwards === true);
   return tf.tidy(() => {
-    const xs = options.goBackwards === true ? tf.reverse(x, 1) : x;
     const b = bias ?? tf.zeros([G]);
     // Without initial states, zeros are written straight into the kernel's memory and the
     // states are no op inputs (two tensors less each way: per-call overhead rules tiny shapes).
     const hasState = h0 !== null || c0 !== null;
     const slices = splitRows(B, sliceCount(B, T, E, H, 4));
     const lanes = kernelLanes(slices.length);
+    const input = planInput(x, options.goBackwards === true, slices, G);
     const op = tf.customGrad((...args) => {
       const [xt, wt, ut, bt] = args as tf.Tensor[];
       // A view of tfjs' heap: read (copied into the jobs) before any other tfjs op runs.
@@ -93,11 +94,12 @@ export function fusedLstm(
           data.subarray(s * width, (s + n) * width);
         const state: Record<string, Float32Array> =
           h0Data !== null && c0Data !== null ? { h0: rows(h0Data, H), c0: rows(c0Data, H) } : {};
+        const inputPart = input.forward(i, xData, 'gates');
         return {
           lane: lanes[i] ?? null,
           job: {
             write: {
-              x: rows(xData, T * E),
+              ...inputPart.write,
               w,
               u,
               b: bData,
@@ -113,20 +115,28 @@ export function fusedLstm(
               hseq: (T + 1) * n * H,
               cseq: (T + 1) * n * H,
               ...(seq ? { y: n * T * H } : {}),
+              ...inputPart.alloc,
             },
-            call: {
-              fn: 'lstm_forward',
-              args: [T, n, E, H, 'x', 'w', 'u', 'b', 'h0', 'c0', mask === null ? 0 : 'mask'].concat(
-                ['gates', 'hseq', 'cseq', seq ? 'y' : 0],
-              ),
-            },
+            call: [
+              ...inputPart.calls,
+              {
+                fn: 'lstm_forward',
+                args: [T, n, E, H, inputPart.x, 'w', 'u', 'b', 'h0', 'c0']
+                  .concat([mask === null ? 0 : 'mask', 'gates', 'hseq', 'cseq'])
+                  .concat([seq ? 'y' : 0]),
+              },
+            ],
             read: [
               ...(seq ? [['y', 0, n * T * H] as const] : []),
               ['hseq', T * n * H, n * H],
               ['cseq', T * n * H, n * H],
             ],
             keep: tape
-              ? ['x', 'w', 'u', 'gates', 'hseq', 'cseq', ...(mask === null ? [] : ['mask'])]
+              ? [
+                  ...inputPart.keep,
+                  ...['w', 'u', 'gates', 'hseq', 'cseq'],
+                  ...(mask === null ? [] : ['mask']),
+                ]
               : [],
           },
         };
@@ -160,13 +170,14 @@ export function fusedLstm(
             dhT.set(d.subarray(row + S * H, row + (S + 1) * H), r * H);
             dcT.set(d.subarray(row + (S + 1) * H, row + (S + 2) * H), r * H);
           }
+          const inputPart = input.backward(i, 'gates');
           return {
             lane: kept[i]!.lane,
             job: {
               use: kept[i]!.handle,
               write: { dy: dyv, dhT, dcT },
               alloc: {
-                dx: n * T * E,
+                ...inputPart.alloc,
                 dw: E * G,
                 du: H * G,
                 db: G,
@@ -174,25 +185,35 @@ export function fusedLstm(
                 dc0: n * H,
                 scratch: F * n * T + G * F,
               },
-              call: {
-                fn: 'lstm_backward',
-                args: [T, n, E, H, 'x', 'w', 'u', mask === null ? 0 : 'mask', 'gates', 'hseq']
-                  .concat(['cseq', 'dy', seq ? 1 : 0, 'dhT', 'dcT', 'dx', 'dw', 'du', 'db'])
-                  .concat(['dh0', 'dc0', 'scratch']),
-              },
-              read: gradientReads(n, dims, hasState ? 2 : 0),
+              call: [
+                {
+                  fn: 'lstm_backward',
+                  args: [T, n, E, H, inputPart.x, 'w', 'u', mask === null ? 0 : 'mask', 'gates']
+                    .concat(['hseq', 'cseq', 'dy', seq ? 1 : 0, 'dhT', 'dcT', inputPart.dx, 'dw'])
+                    .concat(['du', 'db', 'dh0', 'dc0', 'scratch']),
+                },
+                ...inputPart.calls,
+              ],
+              read: [inputPart.read, ...gradientReads(n, dims, hasState ? 2 : 0)],
             },
           };
         });
         const grads = runKernelJobs(backward).map((r) => r.outputs);
-        return gradientTensors(grads, B, dims, hasState ? 2 : 0);
+        return gradientTensors(grads, input, B, dims, hasState ? 2 : 0);
       };
       return { value, gradFunc };
     });
     const packed = (
       hasState
-        ? op(xs, kernel, recurrentKernel, b, h0 ?? tf.zeros([B, H]), c0 ?? tf.zeros([B, H]))
-        : op(xs, kernel, recurrentKernel, b)
+        ? op(
+            input.tensor,
+            kernel,
+            recurrentKernel,
+            b,
+            h0 ?? tf.zeros([B, H]),
+            c0 ?? tf.zeros([B, H]),
+          )
+        : op(input.tensor, kernel, recurrentKernel, b)
     ) as tf.Tensor3D;
     const ySeq = tf.slice(packed, [0, 0, 0], [B, S, H]);
     const output = seq ? ySeq : tf.reshape(ySeq, [B, H]);

@@ -29,6 +29,8 @@ const KERNEL_EXPORTS = [
   'simple_rnn_backward',
   'gru_forward',
   'gru_backward',
+  'project_tokens',
+  'project_tokens_backward',
 ] as const;
 
 function installed(): FusedRnnModule | undefined {

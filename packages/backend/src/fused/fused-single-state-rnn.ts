@@ -9,6 +9,7 @@ import {
   type FusedDims,
 } from './batch-split.js';
 import { heapValues } from './heap-values.js';
+import { planInput } from './fused-input.js';
 import type { KernelJob } from './kernel-host.js';
 import {
   isTapeOn,
@@ -46,6 +47,9 @@ interface CellKernel {
   backwardFn: string;
   /** Activations the forward keeps for the backward besides `hs [n,T,H]`, in argument order. */
   kept(n: number, dims: FusedDims): Record<string, number>;
+  /** The buffer the input projection `x·W + b` goes to (forward), and its gradient (backward). */
+  projection: string;
+  projectionGradient: string;
   /** Float32s of the backward's scratch buffer. */
   scratch(n: number, dims: FusedDims): number;
 }
@@ -56,6 +60,9 @@ const SIMPLE_RNN: CellKernel = {
   forwardFn: 'simple_rnn_forward',
   backwardFn: 'simple_rnn_backward',
   kept: () => ({}),
+  // simple_rnn_backward leaves dz at the start of its scratch.
+  projection: 'hs',
+  projectionGradient: 'scratch',
   scratch: (n, { T, E, H }) => n * T * H + Math.max(E, H) * (n * T + H),
 };
 
@@ -66,6 +73,9 @@ const GRU: CellKernel = {
   backwardFn: 'gru_backward',
   // gru_forward(..., gates, hs, rhs): z, r, hh per step, and r ⊙ h.
   kept: (n, { T, H }) => ({ gates: n * T * 3 * H, rhs: n * T * H }),
+  // gru_backward overwrites gates with dz.
+  projection: 'gates',
+  projectionGradient: 'gates',
   scratch: (n, { T, E, H }) => Math.max(E, H) * (n * T + 3 * H) + n * H,
 };
 
@@ -100,7 +110,7 @@ function runFused(
   const slices = splitRows(B, sliceCount(B, T, E, H, cell.gates));
   const lanes = kernelLanes(slices.length);
   return tf.tidy(() => {
-    const xs = options.goBackwards === true ? tf.reverse(x, 1) : x;
+    const input = planInput(x, options.goBackwards === true, slices, G);
     const b = bias ?? tf.zeros([G]);
     // Without h0, zeros are written straight into the kernel's memory and h0 is no op input
     // (saves a tensor each way: per-call overhead dominates tiny shapes).
@@ -118,11 +128,12 @@ function runFused(
         const rows = (data: Float32Array, width: number) =>
           data.subarray(s * width, (s + n) * width);
         const kept = cell.kept(n, dims);
+        const inputPart = input.forward(i, xData, cell.projection);
         return {
           lane: lanes[i] ?? null,
           job: {
             write: {
-              x: rows(xData, T * E),
+              ...inputPart.write,
               w,
               u,
               b: bData,
@@ -130,18 +141,33 @@ function runFused(
               ...(mask === null ? {} : { mask: rows(mask, T) }),
             },
             ...(h0Data === null ? { zero: { h0: n * H } } : {}),
-            alloc: { hs: n * T * H, ...kept },
-            call: {
-              fn: cell.forwardFn,
-              args: [T, n, E, H, 'x', 'w', 'u', 'b', 'h0', maskArg, ...forwardOutputs(cell)],
-            },
+            alloc: { hs: n * T * H, ...kept, ...inputPart.alloc },
+            call: [
+              ...inputPart.calls,
+              {
+                fn: cell.forwardFn,
+                args: [
+                  T,
+                  n,
+                  E,
+                  H,
+                  inputPart.x,
+                  'w',
+                  'u',
+                  'b',
+                  'h0',
+                  maskArg,
+                  ...forwardOutputs(cell),
+                ],
+              },
+            ],
             // Without returnSequences only each row's last step leaves the kernel's memory.
             read: seq
               ? [['hs', 0, n * T * H]]
               : Array.from({ length: n }, (_, r) => ['hs', (r * T + T - 1) * H, H] as const),
             keep: tape
               ? [
-                  'x',
+                  ...inputPart.keep,
                   'w',
                   'u',
                   'h0',
@@ -165,43 +191,53 @@ function runFused(
         const kept = held.claim();
         const d = heapValues(dy);
         const width = seq ? T * H : H;
-        const backward = slices.map(([s, n], i): { job: KernelJob; lane: Lane | null } => ({
-          lane: kept[i]!.lane,
-          job: {
-            use: kept[i]!.handle,
-            write: { dy: d.subarray(s * width, (s + n) * width) },
-            alloc: {
-              dx: n * T * E,
-              dw: E * G,
-              du: H * G,
-              db: G,
-              dh0: n * H,
-              scratch: cell.scratch(n, dims),
+        const backward = slices.map(([s, n], i): { job: KernelJob; lane: Lane | null } => {
+          const inputPart = input.backward(i, cell.projectionGradient);
+          return {
+            lane: kept[i]!.lane,
+            job: {
+              use: kept[i]!.handle,
+              write: { dy: d.subarray(s * width, (s + n) * width) },
+              alloc: {
+                ...inputPart.alloc,
+                dw: E * G,
+                du: H * G,
+                db: G,
+                dh0: n * H,
+                scratch: cell.scratch(n, dims),
+              },
+              call: [
+                {
+                  fn: cell.backwardFn,
+                  args: [T, n, E, H, inputPart.x, 'w', 'u', 'h0', maskArg]
+                    .concat(forwardOutputs(cell))
+                    .concat([
+                      'dy',
+                      seq ? 1 : 0,
+                      0,
+                      inputPart.dx,
+                      'dw',
+                      'du',
+                      'db',
+                      'dh0',
+                      'scratch',
+                    ]),
+                },
+                ...inputPart.calls,
+              ],
+              read: [inputPart.read, ...gradientReads(n, dims, ht === undefined ? 0 : 1)],
             },
-            call: {
-              fn: cell.backwardFn,
-              args: [T, n, E, H, 'x', 'w', 'u', 'h0', maskArg, ...forwardOutputs(cell)].concat([
-                'dy',
-                seq ? 1 : 0,
-                0,
-                'dx',
-                'dw',
-                'du',
-                'db',
-                'dh0',
-                'scratch',
-              ]),
-            },
-            read: gradientReads(n, dims, ht === undefined ? 0 : 1),
-          },
-        }));
+          };
+        });
         const grads = runKernelJobs(backward).map((r) => r.outputs);
-        return gradientTensors(grads, B, dims, ht === undefined ? 0 : 1);
+        return gradientTensors(grads, input, B, dims, ht === undefined ? 0 : 1);
       };
       return { value, gradFunc };
     });
     const output =
-      h0 === null ? op(xs, kernel, recurrentKernel, b) : op(xs, kernel, recurrentKernel, b, h0);
+      h0 === null
+        ? op(input.tensor, kernel, recurrentKernel, b)
+        : op(input.tensor, kernel, recurrentKernel, b, h0);
     const h = seq
       ? (tf.reshape(tf.slice(output, [0, T - 1, 0], [B, 1, H]), [B, H]) as tf.Tensor2D)
       : (output as tf.Tensor2D);

@@ -14,12 +14,23 @@ export interface KernelJob {
   readonly alloc?: Readonly<Record<string, number>>;
   /** Buffers kept by an earlier job (its handle), usable by name here. */
   readonly use?: number;
-  /** The C function and its arguments: numbers as they are, strings name a buffer (its pointer). */
-  readonly call: { readonly fn: string; readonly args: ReadonlyArray<number | string> };
+  /** The C function(s) to call, in order. */
+  readonly call: KernelCall | readonly KernelCall[];
   /** Copied out after the call, in this order: [buffer, first float, float count]. */
   readonly read?: ReadonlyArray<readonly [string, number, number]>;
   /** Buffers (of this job or of `use`) kept under the returned handle; all others are freed. */
   readonly keep?: readonly string[];
+}
+
+/** A C function and its arguments: numbers as they are, strings name a buffer (its pointer). */
+export interface KernelCall {
+  readonly fn: string;
+  readonly args: ReadonlyArray<number | string>;
+}
+
+/** The calls of a job, in order. */
+export function jobCalls(job: KernelJob): readonly KernelCall[] {
+  return Array.isArray(job.call) ? job.call : [job.call as KernelCall];
 }
 
 /** What a job gives back: the `read` arrays, and the handle of its kept buffers (0 = none). */
@@ -111,15 +122,17 @@ export function createKernelHost(exports: FusedRnnExports): KernelHost {
     const used = job.use === undefined ? {} : (kept.get(job.use) ?? {});
     if (job.use !== undefined) kept.delete(job.use);
     const all: Record<string, number> = { ...used, ...own };
-    const args = job.call.args.map((arg) => {
-      if (typeof arg === 'number') return arg;
-      const ptr = all[arg];
-      if (ptr === undefined) throw new Error(`kernel job: no buffer named ${arg}`);
-      return ptr;
-    });
-    const fn = exports[job.call.fn];
-    if (typeof fn !== 'function') throw new Error(`kernel job: no function ${job.call.fn}`);
-    (fn as (...a: number[]) => void)(...args);
+    for (const call of Array.isArray(job.call) ? job.call : [job.call]) {
+      const args = (call as KernelCall).args.map((arg) => {
+        if (typeof arg === 'number') return arg;
+        const ptr = all[arg];
+        if (ptr === undefined) throw new Error(`kernel job: no buffer named ${arg}`);
+        return ptr;
+      });
+      const fn = exports[(call as KernelCall).fn];
+      if (typeof fn !== 'function') throw new Error(`kernel job: no function ${call.fn}`);
+      (fn as (...a: number[]) => void)(...args);
+    }
     const outputs = (job.read ?? []).map(([name, first, floats]) =>
       view((all[name] as number) + first * 4, floats).slice(),
     );

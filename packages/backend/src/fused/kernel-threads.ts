@@ -2,7 +2,7 @@ import type * as NodeWorkerThreads from 'node:worker_threads';
 import * as tf from '@tensorflow/tfjs-core';
 import { importNodeBuiltin } from '../js-runtime.js';
 import { countCall, fusedRnnModule } from './fused-rnn-module.js';
-import { createKernelHost, type KernelJob, type KernelJobResult } from './kernel-host.js';
+import { createKernelHost, jobCalls, type KernelJob, type KernelJobResult } from './kernel-host.js';
 
 /**
  * Worker threads for the fused kernels (Node.js): each holds its own instance of the kernel
@@ -142,8 +142,8 @@ const JOB_TIMEOUT_MS = 120_000;
 export function runKernelJobs(
   work: ReadonlyArray<{ readonly job: KernelJob; readonly lane: Lane | null }>,
 ): Array<KernelJobResult & KeptSlice> {
-  const fn = work[0]?.job.call.fn;
-  if (fn !== undefined) countCall(fn);
+  const first = work[0]?.job;
+  if (first !== undefined) for (const call of jobCalls(first)) countCall(call.fn);
   const current = pool();
   for (const { job, lane } of work) {
     if (lane === null) continue;

@@ -1,0 +1,212 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { concatArrays } from './batch-split.js';
+import type { KernelCall } from './kernel-host.js';
+
+/**
+ * How a fused recurrent call gets its input rows `x [B,T,E]`: copied in as they are, or — when
+ * `x` is an Embedding layer's output — as the distinct tokens of each slice, looked up in the
+ * embedding table inside the kernel. An IMDB batch has 32,000 input rows but a few thousand
+ * distinct words: the input projection `x·W` and its gradients are then computed once per
+ * distinct word (`project_tokens` in csrc/fused_rnn.c), the 4 MB `x` never enters the kernel's
+ * memory, the Embedding's gradient comes out as the table's gradient (no `dx`, no
+ * `UnsortedSegmentSum`), and `goBackwards` reverses token ids instead of `x`.
+ */
+
+/** An Embedding layer's call: its table `[V,E]` and the token ids it looked up, row-major. */
+interface TokenLookup {
+  readonly table: tf.Tensor;
+  readonly ids: Int32Array;
+}
+
+const lookups = new WeakMap<tf.Tensor, TokenLookup>();
+
+/**
+ * Records that `output` `[..., E]` is `table` `[V,E]` gathered at `ids` (an Embedding layer's
+ * call): a fused recurrent layer given `output` as its input then reads the tokens instead.
+ * `table` must be the variable itself, so that its gradient reaches the optimizer.
+ */
+export function recordTokenLookup(output: tf.Tensor, table: tf.Tensor, ids: tf.Tensor): void {
+  const values = ids.dataSync();
+  // tfjs-layers' Embedding casts its input to int32, truncating like this.
+  const tokens = values instanceof Int32Array ? values : Int32Array.from(values);
+  const V = table.shape[0]!;
+  for (const id of tokens) if (!(id >= 0 && id < V)) return; // the lookup itself reports these
+  lookups.set(output, { table, ids: tokens });
+}
+
+/** One slice of rows `[start, count]` of the batch. */
+type Slice = readonly [number, number];
+
+/** A slice's part of a fused forward job: its input buffers and the calls before the cell's. */
+export interface InputForward {
+  readonly write: Record<string, Float32Array>;
+  readonly alloc: Record<string, number>;
+  readonly calls: KernelCall[];
+  /** The cell forward's `x` argument. */
+  readonly x: string | 0;
+  /** Buffers the backward needs. */
+  readonly keep: string[];
+}
+
+/** A slice's part of a fused backward job. */
+export interface InputBackward {
+  readonly alloc: Record<string, number>;
+  /** The cell backward's `x` and `dx` arguments. */
+  readonly x: string | 0;
+  readonly dx: string | 0;
+  readonly calls: KernelCall[];
+  /** The input gradient's read, first of the job's reads. */
+  readonly read: readonly [string, number, number];
+}
+
+/** The input side of one fused call. */
+export interface FusedInput {
+  /** The op's first input, which gets the first gradient: `x` (reversed under goBackwards) or the table. */
+  readonly tensor: tf.Tensor;
+  /** The slice's forward part; `data` holds the values of {@link tensor}. */
+  forward(slice: number, data: Float32Array, target: string): InputForward;
+  /** The slice's backward part; `dz` names the cell backward's gradient of `x·W + b`. */
+  backward(slice: number, dz: string): InputBackward;
+  /** The gradient of {@link tensor} from each slice's first read. */
+  gradient(parts: readonly Float32Array[]): tf.Tensor;
+}
+
+/**
+ * Plans the input of a fused call on `x [B,T,E]` split into `slices`, with `G` gate columns.
+ * Call inside a `tf.tidy`: it may create the reversed `x`.
+ */
+export function planInput(
+  x: tf.Tensor3D,
+  goBackwards: boolean,
+  slices: readonly Slice[],
+  G: number,
+): FusedInput {
+  const [B, T, E] = x.shape;
+  const lookup = lookups.get(x);
+  if (
+    lookup !== undefined &&
+    !lookup.table.isDisposed &&
+    lookup.ids.length === B * T &&
+    lookup.table.shape.length === 2 &&
+    lookup.table.shape[1] === E
+  ) {
+    return tokenInput(lookup, goBackwards, slices, { B, T, E, G });
+  }
+  return rowInput(goBackwards ? tf.reverse(x, 1) : x, slices, { B, T, E, G });
+}
+
+interface InputDims {
+  readonly B: number;
+  readonly T: number;
+  readonly E: number;
+  readonly G: number;
+}
+
+/** `x` copied into the kernel as it is. */
+function rowInput(x: tf.Tensor, slices: readonly Slice[], { B, T, E }: InputDims): FusedInput {
+  return {
+    tensor: x,
+    forward(slice, data) {
+      const [s, n] = slices[slice]!;
+      return {
+        write: { x: data.subarray(s * T * E, (s + n) * T * E) },
+        alloc: {},
+        calls: [],
+        x: 'x',
+        keep: ['x'],
+      };
+    },
+    backward(slice) {
+      const n = slices[slice]![1];
+      return { alloc: { dx: n * T * E }, x: 'x', dx: 'dx', calls: [], read: ['dx', 0, n * T * E] };
+    },
+    gradient: (parts) => tf.tensor3d(concatArrays(parts), [B, T, E]),
+  };
+}
+
+/** The distinct tokens of each slice, looked up in the table inside the kernel. */
+function tokenInput(
+  lookup: TokenLookup,
+  goBackwards: boolean,
+  slices: readonly Slice[],
+  { T, E, G }: InputDims,
+): FusedInput {
+  const V = lookup.table.shape[0]!;
+  const ids = goBackwards ? reverseRows(lookup.ids, T) : lookup.ids;
+  // Per slice: its distinct tokens in first-seen order, and each row's index among them.
+  const distinct = slices.map(([s, n]) => distinctTokens(ids.subarray(s * T, (s + n) * T), V));
+  return {
+    tensor: lookup.table,
+    forward(slice, table, target) {
+      const n = slices[slice]![1];
+      const { tokens, slots } = distinct[slice]!;
+      const U = tokens.length;
+      return {
+        write: { table, tokens, slots },
+        alloc: { xu: U * E, pu: U * G },
+        calls: [
+          {
+            fn: 'project_tokens',
+            args: [n * T, U, E, G, 'tokens', 'table', 'slots', 'w', 'b', 'xu', 'pu', target],
+          },
+        ],
+        x: 0,
+        keep: ['xu', 'slots'],
+      };
+    },
+    backward(slice, dz) {
+      const n = slices[slice]![1];
+      const U = distinct[slice]!.tokens.length;
+      return {
+        alloc: { dxu: U * E, tokenScratch: U * G + Math.max(G, U) * E },
+        x: 0,
+        dx: 0,
+        calls: [
+          {
+            fn: 'project_tokens_backward',
+            args: [n * T, U, E, G, 'slots', 'xu', 'w', dz, 'dxu', 'dw', 'tokenScratch'],
+          },
+        ],
+        read: ['dxu', 0, U * E],
+      };
+    },
+    gradient(parts) {
+      const grad = new Float32Array(V * E);
+      parts.forEach((dxu, slice) => {
+        const { tokens } = distinct[slice]!;
+        for (let k = 0; k < tokens.length; k++) {
+          const row = tokens[k]! * E;
+          for (let j = 0; j < E; j++) grad[row + j] = grad[row + j]! + dxu[k * E + j]!;
+        }
+      });
+      return tf.tensor2d(grad, [V, E]);
+    },
+  };
+}
+
+/** Each row of `T` ids reversed in time. */
+function reverseRows(ids: Int32Array, T: number): Int32Array {
+  const out = new Int32Array(ids.length);
+  for (let r = 0; r < ids.length; r += T) {
+    for (let t = 0; t < T; t++) out[r + t] = ids[r + T - 1 - t]!;
+  }
+  return out;
+}
+
+/** The distinct ids (as floats, for the kernel) and each position's index among them. */
+function distinctTokens(ids: Int32Array, V: number): { tokens: Float32Array; slots: Float32Array } {
+  const slotOf = new Int32Array(V).fill(-1);
+  const tokens: number[] = [];
+  const slots = new Float32Array(ids.length);
+  for (let i = 0; i < ids.length; i++) {
+    const id = ids[i]!;
+    let slot = slotOf[id]!;
+    if (slot < 0) {
+      slot = tokens.length;
+      slotOf[id] = slot;
+      tokens.push(id);
+    }
+    slots[i] = slot;
+  }
+  return { tokens: Float32Array.from(tokens), slots };
+}
