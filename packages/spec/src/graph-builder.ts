@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
+import { fuseModel } from '@seqpipe/backend';
 import { SeqpipeError } from '@seqpipe/errors';
 import { deriveSeed } from './derive-seed.js';
 import { createLayer } from './layer-registry.js';
@@ -94,11 +95,15 @@ export function buildSharedGraphModel(
       });
       outputs.set(node.name, (Array.isArray(output) ? output : [output]) as tfl.SymbolicTensor[]);
     }
-    return tfl.model({
-      inputs: graph.inputs.map((input) => resolve(input.name)),
-      outputs: graph.outputs.map(resolve),
-      ...(name === undefined ? {} : { name }),
-    });
+    // Every layer is fused already (layer-registry); fuseModel also lets an Embedding read only
+    // by fused recurrent layers skip gathering its embeddings.
+    return fuseModel(
+      tfl.model({
+        inputs: graph.inputs.map((input) => resolve(input.name)),
+        outputs: graph.outputs.map(resolve),
+        ...(name === undefined ? {} : { name }),
+      }),
+    );
   } catch (error) {
     for (const layer of created) {
       try {

@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { fusedKernelsActive } from './fused-kernels-active.js';
 import { fusedLstm } from './fused-lstm.js';
-import { recordTokenLookup } from './fused-input.js';
+import { materializeTokens, recordTokenLookup, tokenPlaceholder } from './fused-input.js';
 import { fusedGru, fusedSimpleRnn } from './fused-single-state-rnn.js';
 
 /** Where "fused kernel not used" reasons go (once per layer and reason). */
@@ -69,8 +69,14 @@ function fuseLayer(layer: tfl.RNN): void {
   fusedLayers.add(layer);
   const stockCall = layer.call.bind(layer);
   const logged = new Set<string>();
+  // tfjs-layers' own code needs real embeddings, not a token placeholder.
+  const stock: typeof stockCall = (inputs, kwargs) =>
+    stockCall(
+      Array.isArray(inputs) ? inputs.map(materializeTokens) : materializeTokens(inputs),
+      kwargs,
+    );
   layer.call = (inputs, kwargs) => {
-    if (!fusedKernelsActive()) return stockCall(inputs, kwargs);
+    if (!fusedKernelsActive()) return stock(inputs, kwargs);
     const reason = unsupportedReason(rnn, kwargs, kind.gated);
     if (reason !== undefined) {
       if (!logged.has(reason)) {
@@ -79,7 +85,7 @@ function fuseLayer(layer: tfl.RNN): void {
           `seqpipe: layer '${rnn.name}' runs tfjs-layers' ${kind.layer}, not the fused kernel: ${reason}`,
         );
       }
-      return stockCall(inputs, kwargs);
+      return stock(inputs, kwargs);
     }
     return tf.tidy(() => {
       const x = (Array.isArray(inputs) ? inputs[0] : inputs) as tf.Tensor3D;
@@ -125,13 +131,54 @@ function recordLookups(layer: tfl.layers.Layer): void {
   const embedding = layer as unknown as { embeddings: tfl.LayerVariable | null };
   const stockCall = layer.call.bind(layer);
   layer.call = (inputs, kwargs) => {
-    const output = stockCall(inputs, kwargs);
     const ids = Array.isArray(inputs) ? inputs[0] : inputs;
-    if (fusedKernelsActive() && embedding.embeddings !== null && ids !== undefined) {
-      recordTokenLookup(output as tf.Tensor, embedding.embeddings.read(), ids);
+    if (!fusedKernelsActive() || embedding.embeddings === null || ids === undefined) {
+      return stockCall(inputs, kwargs);
     }
+    const table = embedding.embeddings.read();
+    if (tokenOnlyEmbeddings.has(layer)) {
+      const placeholder = tokenPlaceholder(table, ids);
+      if (placeholder !== undefined) return placeholder;
+    }
+    const output = stockCall(inputs, kwargs);
+    recordTokenLookup(output as tf.Tensor, table, ids);
     return output;
   };
+}
+
+/** Embedding layers whose every consumer reads token ids: they skip gathering embeddings. */
+const tokenOnlyEmbeddings = new WeakSet<object>();
+
+/** Whether `layer` is a fused recurrent layer, or a Bidirectional around fused ones. */
+function readsTokens(layer: tfl.layers.Layer): boolean {
+  const wrapper = layer as unknown as { forwardLayer?: tfl.RNN; backwardLayer?: tfl.RNN };
+  if (wrapper.forwardLayer !== undefined && wrapper.backwardLayer !== undefined) {
+    return fusedLayers.has(wrapper.forwardLayer) && fusedLayers.has(wrapper.backwardLayer);
+  }
+  return fusedLayers.has(layer) && (layer as unknown as { cell?: unknown }).cell !== undefined;
+}
+
+/**
+ * Marks the model's Embedding layers whose outputs go only to fused recurrent layers (and are
+ * not outputs of the model): their calls then return a placeholder instead of the embeddings.
+ */
+function markTokenOnlyEmbeddings(model: tfl.LayersModel): void {
+  const outputs = new Set(model.outputs.map((t) => t.id));
+  for (const layer of model.layers) {
+    const nested = layer as unknown as { layers?: unknown; outputs?: unknown };
+    if (Array.isArray(nested.layers) && Array.isArray(nested.outputs)) {
+      markTokenOnlyEmbeddings(layer as unknown as tfl.LayersModel);
+      continue;
+    }
+    if (layer.getClassName() !== 'Embedding' || !fusedLayers.has(layer)) continue;
+    const consumers = layer.outboundNodes.map((node) => node.outboundLayer);
+    const isOutput = layer.inboundNodes.some((node) =>
+      node.outputTensors.some((t) => outputs.has(t.id)),
+    );
+    if (!isOutput && consumers.length > 0 && consumers.every(readsTokens)) {
+      tokenOnlyEmbeddings.add(layer);
+    }
+  }
 }
 
 /**
@@ -161,7 +208,10 @@ export function fuseRecurrent<L extends tfl.layers.Layer>(layer: L): L {
 /**
  * Runs {@link fuseRecurrent} on every layer of a model (nested models included), e.g. one that
  * `tf.loadLayersModel` just loaded: its recurrent layers then predict with the fused kernels.
- * Returns `model`.
+ * An Embedding layer whose outputs go only to fused recurrent layers (not to other layers, not
+ * out of the model) then stops gathering embeddings: its call returns zeros standing for them
+ * (the fused layers read the token ids, and compute the embeddings if they ever run
+ * tfjs-layers' own code). Layers added to the model later are not seen. Returns `model`.
  */
 export function fuseModel<M extends tfl.LayersModel>(model: M): M {
   const visit = (layers: readonly tfl.layers.Layer[]): void => {
@@ -172,5 +222,6 @@ export function fuseModel<M extends tfl.LayersModel>(model: M): M {
     }
   };
   visit(model.layers);
+  markTokenOnlyEmbeddings(model);
   return model;
 }

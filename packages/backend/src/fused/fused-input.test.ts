@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../init-backend.js';
-import { fuseRecurrent } from './fuse-recurrent.js';
+import { fuseModel, fuseRecurrent, setFusedRecurrentLog } from './fuse-recurrent.js';
 import { fusedKernelCalls, fusedRnnModule } from './fused-rnn-module.js';
 import { kernelThreadStats, startKernelThreads, stopKernelThreads } from './kernel-threads.js';
 
@@ -172,5 +172,108 @@ describe('fused recurrent layers reading token ids (Embedding -> RNN)', () => {
     expect(out.every(Number.isFinite)).toBe(true);
     ids.dispose();
     model.dispose();
+  });
+
+  describe('fuseModel: an Embedding read only by fused layers gathers nothing', () => {
+    const kernelsRun = (model: tfl.LayersModel): string[] => {
+      const ids = tokenIds();
+      const names = new Set<string>();
+      tf.tidy(() => {
+        const original = tf.engine().runKernel.bind(tf.engine());
+        const engine = tf.engine() as unknown as { runKernel: typeof original };
+        engine.runKernel = (name, ...rest) => {
+          names.add(name);
+          return original(name, ...rest);
+        };
+        try {
+          (model.predict(ids) as tf.Tensor).dataSync();
+        } finally {
+          engine.runKernel = original;
+        }
+      });
+      ids.dispose();
+      return [...names];
+    };
+
+    it('skips the lookup and gives the same predictions and gradients', () => {
+      const c: Case = { cell: 'lstm', returnSequences: false, goBackwards: true, maskZero: true };
+      const want = buildModel(c, false);
+      const model = fuseModel(buildModel(c, false));
+      expect(kernelsRun(want)).toContain('GatherV2');
+      expect(kernelsRun(model)).not.toContain('GatherV2');
+      expect(relativeError(predict(model), predict(want))).toBe(0);
+      const [got, expected] = [lossAndGradients(model), lossAndGradients(want)];
+      for (const name of Object.keys(expected)) {
+        expect(relativeError(got[name]!, expected[name]!), name).toBeLessThan(1e-5);
+      }
+      want.dispose();
+      model.dispose();
+    });
+
+    it('keeps the lookup when another layer reads the embeddings too', () => {
+      const input = tfl.input({ shape: [T], dtype: 'int32' });
+      const embedded = tfl.layers
+        .embedding({ inputDim: V, outputDim: E, embeddingsInitializer: 'randomUniform' })
+        .apply(input) as tfl.SymbolicTensor;
+      const recurrent = tfl.layers.gru({ units: H, recurrentActivation: 'sigmoid' });
+      const pooled = tfl.layers.globalAveragePooling1d().apply(embedded) as tfl.SymbolicTensor;
+      const output = tfl.layers
+        .concatenate()
+        .apply([recurrent.apply(embedded) as tfl.SymbolicTensor, pooled]) as tfl.SymbolicTensor;
+      const plain = tfl.model({ inputs: input, outputs: output });
+      const want = predict(plain);
+      const before = projections();
+      fuseModel(plain);
+      expect(kernelsRun(plain)).toContain('GatherV2');
+      expect(projections()).toBe(before + 1);
+      // Fused GRU against tfjs-layers' GRU.
+      expect(relativeError(predict(plain), want)).toBeLessThan(1e-5);
+      plain.dispose();
+    });
+
+    it("computes the embeddings for a recurrent layer that runs tfjs-layers' code", () => {
+      // A relu SimpleRNN has no fused kernel: it falls back, and needs the real embeddings.
+      const build = () => {
+        const model = tfl.sequential();
+        model.add(
+          tfl.layers.embedding({
+            inputDim: V,
+            outputDim: E,
+            embeddingsInitializer: tfl.initializers.randomUniform({ seed: 1 }),
+          }),
+        );
+        model.add(
+          tfl.layers.simpleRNN({
+            units: H,
+            activation: 'relu',
+            kernelInitializer: tfl.initializers.glorotUniform({ seed: 2 }),
+            recurrentInitializer: tfl.initializers.glorotUniform({ seed: 3 }),
+          }),
+        );
+        return model;
+      };
+      const want = build();
+      const model = build();
+      const messages: string[] = [];
+      setFusedRecurrentLog((message) => messages.push(message));
+      fuseModel(model);
+      // The Embedding now returns a zero placeholder; the SimpleRNN computes the embeddings.
+      const ids = tokenIds();
+      const embedded = tf.tidy(() => {
+        const x = model.layers[0]!.apply(ids) as tf.Tensor;
+        return [x.shape, tf.sum(tf.abs(x)).dataSync()[0]];
+      });
+      ids.dispose();
+      expect(embedded).toEqual([[B, T, E], 0]);
+      expect(relativeError(predict(model), predict(want))).toBe(0);
+      const [got, expected] = [lossAndGradients(model), lossAndGradients(want)];
+      for (const name of Object.keys(expected)) {
+        expect(relativeError(got[name]!, expected[name]!), name).toBe(0);
+      }
+      expect(messages.join('\n')).toMatch(/activation relu/);
+      setFusedRecurrentLog((message) => console.warn(message));
+      want.dispose();
+      model.dispose();
+    });
   });
 });

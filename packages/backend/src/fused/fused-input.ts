@@ -16,6 +16,8 @@ import type { KernelCall } from './kernel-host.js';
 interface TokenLookup {
   readonly table: tf.Tensor;
   readonly ids: Int32Array;
+  /** The output holds zeros, not the embeddings: {@link materializeTokens} computes them. */
+  readonly placeholder: boolean;
 }
 
 const lookups = new WeakMap<tf.Tensor, TokenLookup>();
@@ -26,12 +28,41 @@ const lookups = new WeakMap<tf.Tensor, TokenLookup>();
  * `table` must be the variable itself, so that its gradient reaches the optimizer.
  */
 export function recordTokenLookup(output: tf.Tensor, table: tf.Tensor, ids: tf.Tensor): void {
+  const tokens = validTokens(table, ids);
+  if (tokens !== undefined) lookups.set(output, { table, ids: tokens, placeholder: false });
+}
+
+/**
+ * An Embedding layer's output `[...ids.shape, E]` as zeros, recorded like
+ * {@link recordTokenLookup} but without gathering the embeddings (a 4 MB copy for an IMDB batch),
+ * for a layer whose every consumer is a fused recurrent layer: those read the tokens, and call
+ * {@link materializeTokens} before running tfjs-layers' own code. Undefined for ids outside the
+ * table (the caller runs the real lookup, which reports them).
+ */
+export function tokenPlaceholder(table: tf.Tensor, ids: tf.Tensor): tf.Tensor | undefined {
+  const tokens = validTokens(table, ids);
+  if (tokens === undefined) return undefined;
+  const output = tf.zeros([...ids.shape, table.shape[1]!]);
+  lookups.set(output, { table, ids: tokens, placeholder: true });
+  return output;
+}
+
+/** `x` itself, or for a {@link tokenPlaceholder} the embeddings it stands for. */
+export function materializeTokens(x: tf.Tensor): tf.Tensor {
+  const lookup = lookups.get(x);
+  if (lookup?.placeholder !== true) return x;
+  return tf.tidy(() =>
+    tf.reshape(tf.gather(lookup.table, tf.tensor1d(lookup.ids, 'int32')), x.shape),
+  );
+}
+
+/** The ids as int32 (tfjs-layers' Embedding casts, truncating like this), if all are in the table. */
+function validTokens(table: tf.Tensor, ids: tf.Tensor): Int32Array | undefined {
   const values = ids.dataSync();
-  // tfjs-layers' Embedding casts its input to int32, truncating like this.
   const tokens = values instanceof Int32Array ? values : Int32Array.from(values);
   const V = table.shape[0]!;
-  for (const id of tokens) if (!(id >= 0 && id < V)) return; // the lookup itself reports these
-  lookups.set(output, { table, ids: tokens });
+  for (const id of tokens) if (!(id >= 0 && id < V)) return undefined;
+  return tokens;
 }
 
 /** One slice of rows `[start, count]` of the batch. */
@@ -92,7 +123,8 @@ export function planInput(
   ) {
     return tokenInput(lookup, goBackwards, slices, { B, T, E, G });
   }
-  return rowInput(goBackwards ? tf.reverse(x, 1) : x, slices, { B, T, E, G });
+  const rows = materializeTokens(x);
+  return rowInput(goBackwards ? tf.reverse(rows, 1) : rows, slices, { B, T, E, G });
 }
 
 interface InputDims {
