@@ -89,9 +89,15 @@ describe('Tokenizer properties', () => {
         const restored = Tokenizer.fromJSON(json);
         expect(restored.toJSON()).toBe(json);
         expect(restored.textsToSequences(query)).toEqual(tokenizer.textsToSequences(query));
-        expect(restored.textsToMatrix(query, 'tfidf')).toEqual(
-          tokenizer.textsToMatrix(query, 'tfidf'),
-        );
+        // A fit that found no word leaves no matrix dimension (Keras raises too): same error.
+        const matrix = (t: Tokenizer): number[][] | string => {
+          try {
+            return t.textsToMatrix(query, 'tfidf');
+          } catch (error) {
+            return (error as Error).message;
+          }
+        };
+        expect(matrix(restored)).toEqual(matrix(tokenizer));
         const sequences = tokenizer.textsToSequences(query);
         expect(restored.sequencesToTexts(sequences)).toEqual(tokenizer.sequencesToTexts(sequences));
       }),
