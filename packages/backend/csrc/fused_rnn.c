@@ -191,13 +191,14 @@ void project_tokens(int rows, int U, int E, int G, const f32 *ids, const f32 *ta
 
 /*
  * Backward of project_tokens: dpu[U, G] = dz rows summed per distinct token, then
- * dxu[U, E] = dpu w^T and dw[E, G] = xu^T dpu.
- *  scratch: U*G + max(G, U) * E floats
+ * dw[E, G] = xu^T dpu and the table's gradient dtable[V, E]: row ids[k] = dpu[k] w^T, other
+ * rows 0.
+ *  scratch: U*G + max(G, U) * E + U*E floats
  */
 EXPORT(project_tokens_backward)
-void project_tokens_backward(int rows, int U, int E, int G, const f32 *slots, const f32 *xu, const f32 *w,
-                             const f32 *dz, f32 *dxu, f32 *dw, f32 *scratch) {
-  f32 *dpu = scratch;
+void project_tokens_backward(int rows, int U, int E, int G, int V, const f32 *ids, const f32 *slots,
+                             const f32 *xu, const f32 *w, const f32 *dz, f32 *dtable, f32 *dw, f32 *scratch) {
+  f32 *dpu = scratch, *dxu = scratch + (long)U * G, *tmp = dxu + (long)U * E;
   __builtin_memset(dpu, 0, (unsigned long)U * G * sizeof(f32));
   for (long r = 0; r < rows; r++) {
     f32 *d = dpu + (long)slots[r] * G;
@@ -206,7 +207,10 @@ void project_tokens_backward(int rows, int U, int E, int G, const f32 *slots, co
     for (; j + 4 <= G; j += 4) wasm_v128_store(d + j, wasm_f32x4_add(wasm_v128_load(d + j), wasm_v128_load(z + j)));
     for (; j < G; j++) d[j] += z[j];
   }
-  input_gradients(U, E, G, xu, w, dpu, dxu, dw, scratch + (long)U * G);
+  input_gradients(U, E, G, xu, w, dpu, dxu, dw, tmp);
+  __builtin_memset(dtable, 0, (unsigned long)V * E * sizeof(f32));
+  for (int k = 0; k < U; k++)
+    __builtin_memcpy(dtable + (long)ids[k] * E, dxu + (long)k * E, (unsigned long)E * sizeof(f32));
 }
 
 /* ---------- LSTM ---------- */

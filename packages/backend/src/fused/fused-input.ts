@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { concatArrays } from './batch-split.js';
+import { concatArrays, sumArrays } from './batch-split.js';
 import type { KernelCall } from './kernel-host.js';
 
 /**
@@ -42,7 +42,8 @@ export function recordTokenLookup(output: tf.Tensor, table: tf.Tensor, ids: tf.T
 export function tokenPlaceholder(table: tf.Tensor, ids: tf.Tensor): tf.Tensor | undefined {
   const tokens = validTokens(table, ids);
   if (tokens === undefined) return undefined;
-  const output = tf.zeros([...ids.shape, table.shape[1]!]);
+  // fill runs as one backend kernel (a memset on wasm); zeros would upload a JS array.
+  const output = tf.fill([...ids.shape, table.shape[1]!], 0);
   lookups.set(output, { table, ids: tokens, placeholder: true });
   return output;
 }
@@ -183,36 +184,28 @@ function tokenInput(
           },
         ],
         x: 0,
-        keep: ['xu', 'slots'],
+        keep: ['xu', 'slots', 'tokens'],
       };
     },
     backward(slice, dz) {
       const n = slices[slice]![1];
       const U = distinct[slice]!.tokens.length;
       return {
-        alloc: { dxu: U * E, tokenScratch: U * G + Math.max(G, U) * E },
+        alloc: { dtable: V * E, tokenScratch: U * G + Math.max(G, U) * E + U * E },
         x: 0,
         dx: 0,
         calls: [
           {
             fn: 'project_tokens_backward',
-            args: [n * T, U, E, G, 'slots', 'xu', 'w', dz, 'dxu', 'dw', 'tokenScratch'],
+            args: [n * T, U, E, G, V, 'tokens', 'slots', 'xu', 'w', dz, 'dtable', 'dw'].concat([
+              'tokenScratch',
+            ]),
           },
         ],
-        read: ['dxu', 0, U * E],
+        read: ['dtable', 0, V * E],
       };
     },
-    gradient(parts) {
-      const grad = new Float32Array(V * E);
-      parts.forEach((dxu, slice) => {
-        const { tokens } = distinct[slice]!;
-        for (let k = 0; k < tokens.length; k++) {
-          const row = tokens[k]! * E;
-          for (let j = 0; j < E; j++) grad[row + j] = grad[row + j]! + dxu[k * E + j]!;
-        }
-      });
-      return tf.tensor2d(grad, [V, E]);
-    },
+    gradient: (parts) => tf.tensor2d(sumArrays(parts), [V, E]),
   };
 }
 
