@@ -71,24 +71,43 @@ static void restore_masked_dh(const f32 *mask, int T, int B, int H, int t, const
 
 #define KC 256
 
+/* One K block of B's 8-column panel j, packed contiguously: B's rows are often 4 KB apart
+ * (N = 1024), and rows that far apart all fall into one L1 cache set, so an unpacked panel
+ * misses L1 on every load (the seq2seq model's GEMMs ran at half speed). Per module instance. */
+static f32 PANEL[KC * 8] __attribute__((aligned(16)));
+
 static void gemm(int M, int N, int K, const f32 *A, int lda, const f32 *B, int ldb, f32 *C, int ldc,
                  int accumulate) {
   const int n8 = N & ~7, m4 = M & ~3;
+  /* Packing costs a panel copy per (K block, panel): worth it once two row blocks reuse it. */
+  const int pack = M >= 8;
   for (int k0 = 0; k0 < K; k0 += KC) {
     const int k1 = k0 + KC < K ? k0 + KC : K;
     const int acc = accumulate || k0 > 0;
-    int i = 0;
-    for (; i < m4; i += 4) {
-      const f32 *a0 = A + (long)i * lda, *a1 = a0 + lda, *a2 = a1 + lda, *a3 = a2 + lda;
-      f32 *c0 = C + (long)i * ldc, *c1 = c0 + ldc, *c2 = c1 + ldc, *c3 = c2 + ldc;
-      for (int j = 0; j < n8; j += 8) {
+    for (int j = 0; j < n8; j += 8) {
+      const f32 *panel = B + (long)k0 * ldb + j;
+      int ps = ldb; /* the panel's row stride */
+      if (pack) {
+        for (int k = k0; k < k1; k++) {
+          const f32 *src = B + (long)k * ldb + j;
+          f32 *dst = PANEL + (k - k0) * 8;
+          wasm_v128_store(dst, wasm_v128_load(src));
+          wasm_v128_store(dst + 4, wasm_v128_load(src + 4));
+        }
+        panel = PANEL;
+        ps = 8;
+      }
+      int i = 0;
+      for (; i < m4; i += 4) {
+        const f32 *a0 = A + (long)i * lda, *a1 = a0 + lda, *a2 = a1 + lda, *a3 = a2 + lda;
+        f32 *c0 = C + (long)i * ldc, *c1 = c0 + ldc, *c2 = c1 + ldc, *c3 = c2 + ldc;
         v128_t z = wasm_f32x4_splat(0.0f);
         v128_t c00 = acc ? wasm_v128_load(c0 + j) : z, c01 = acc ? wasm_v128_load(c0 + j + 4) : z;
         v128_t c10 = acc ? wasm_v128_load(c1 + j) : z, c11 = acc ? wasm_v128_load(c1 + j + 4) : z;
         v128_t c20 = acc ? wasm_v128_load(c2 + j) : z, c21 = acc ? wasm_v128_load(c2 + j + 4) : z;
         v128_t c30 = acc ? wasm_v128_load(c3 + j) : z, c31 = acc ? wasm_v128_load(c3 + j + 4) : z;
-        const f32 *b = B + (long)k0 * ldb + j;
-        for (int k = k0; k < k1; k++, b += ldb) {
+        const f32 *b = panel;
+        for (int k = k0; k < k1; k++, b += ps) {
           v128_t b0 = wasm_v128_load(b), b1 = wasm_v128_load(b + 4);
           v128_t v0 = wasm_f32x4_splat(a0[k]);
           c00 = wasm_f32x4_add(c00, wasm_f32x4_mul(v0, b0));
@@ -108,30 +127,24 @@ static void gemm(int M, int N, int K, const f32 *A, int lda, const f32 *B, int l
         wasm_v128_store(c2 + j, c20); wasm_v128_store(c2 + j + 4, c21);
         wasm_v128_store(c3 + j, c30); wasm_v128_store(c3 + j + 4, c31);
       }
-      for (int r = 0; r < 4; r++) {
-        const f32 *a = A + (long)(i + r) * lda;
-        f32 *c = C + (long)(i + r) * ldc;
-        for (int j = n8; j < N; j++) {
-          f32 s = acc ? c[j] : 0.0f;
-          for (int k = k0; k < k1; k++) s += a[k] * B[(long)k * ldb + j];
-          c[j] = s;
-        }
-      }
-    }
-    for (; i < M; i++) {
-      const f32 *a = A + (long)i * lda;
-      f32 *c = C + (long)i * ldc;
-      for (int j = 0; j < n8; j += 8) {
+      for (; i < M; i++) {
+        const f32 *a = A + (long)i * lda;
+        f32 *c = C + (long)i * ldc;
         v128_t z = wasm_f32x4_splat(0.0f);
         v128_t s0 = acc ? wasm_v128_load(c + j) : z, s1 = acc ? wasm_v128_load(c + j + 4) : z;
-        const f32 *b = B + (long)k0 * ldb + j;
-        for (int k = k0; k < k1; k++, b += ldb) {
+        const f32 *b = panel;
+        for (int k = k0; k < k1; k++, b += ps) {
           v128_t v = wasm_f32x4_splat(a[k]);
           s0 = wasm_f32x4_add(s0, wasm_f32x4_mul(v, wasm_v128_load(b)));
           s1 = wasm_f32x4_add(s1, wasm_f32x4_mul(v, wasm_v128_load(b + 4)));
         }
         wasm_v128_store(c + j, s0); wasm_v128_store(c + j + 4, s1);
       }
+    }
+    /* columns past the last full panel */
+    for (int i = 0; i < M; i++) {
+      const f32 *a = A + (long)i * lda;
+      f32 *c = C + (long)i * ldc;
       for (int j = n8; j < N; j++) {
         f32 s = acc ? c[j] : 0.0f;
         for (int k = k0; k < k1; k++) s += a[k] * B[(long)k * ldb + j];
