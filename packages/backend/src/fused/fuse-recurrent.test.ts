@@ -154,4 +154,48 @@ describe('fuseRecurrent', () => {
       for (let i = 0; i < ref.length; i++) expect(Math.abs(got[i]! - ref[i]!)).toBeLessThan(1e-4);
     },
   );
+
+  it('runs an encoder whose h and c both feed a decoder once per step (tfjs-layers applies it per output)', async () => {
+    const build = (fused: boolean): tfl.LayersModel => {
+      const fuse = <L extends tfl.layers.Layer>(layer: L): L =>
+        fused ? fuseRecurrent(layer) : layer;
+      const args = {
+        units: 6,
+        recurrentActivation: 'sigmoid' as const,
+        kernelInitializer: tfl.initializers.glorotUniform({ seed: 2 }),
+        recurrentInitializer: tfl.initializers.glorotUniform({ seed: 3 }),
+      };
+      const encIn = tfl.input({ shape: [5, 4] });
+      const encoder = fuse(tfl.layers.lstm({ ...args, returnState: true }));
+      const states = (encoder.apply(encIn) as tfl.SymbolicTensor[]).slice(1);
+      const decIn = tfl.input({ shape: [3, 4] });
+      const decoder = fuse(tfl.layers.lstm({ ...args, returnSequences: true }));
+      const out = decoder.apply(decIn, { initialState: states }) as tfl.SymbolicTensor;
+      const m = tfl.model({ inputs: [encIn, decIn], outputs: out });
+      m.compile({ optimizer: tf.train.sgd(0.5), loss: 'meanSquaredError' });
+      return m;
+    };
+    const xs = [
+      tf.randomUniform([2, 5, 4], -1, 1, 'float32', 1),
+      tf.randomUniform([2, 3, 4], -1, 1, 'float32', 2),
+    ];
+    const y = tf.randomUniform([2, 3, 6], -1, 1, 'float32', 3);
+    const run = async (fused: boolean) => {
+      const m = build(fused);
+      await m.trainOnBatch(xs, y);
+      const out = Array.from((m.predict(xs) as tf.Tensor).dataSync());
+      m.dispose();
+      return out;
+    };
+    await initBackend({ type: 'wasm', threads: 1 });
+    const want = await run(false);
+    const before = { ...fusedKernelCalls() };
+    const got = await run(true);
+    const calls = fusedKernelCalls();
+    // Training: encoder + decoder forward, decoder + encoder backward; prediction: two forwards.
+    expect((calls['lstm_forward'] ?? 0) - (before['lstm_forward'] ?? 0)).toBe(4);
+    expect((calls['lstm_backward'] ?? 0) - (before['lstm_backward'] ?? 0)).toBe(2);
+    for (let i = 0; i < want.length; i++) expect(Math.abs(got[i]! - want[i]!)).toBeLessThan(1e-5);
+    tf.dispose([...xs, y]);
+  });
 });

@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { fusedKernelsActive } from './fused-kernels-active.js';
 import { fusedLstm } from './fused-lstm.js';
+import { isTapeOn } from './kernel-threads.js';
 import { materializeTokens, recordTokenLookup, tokenPlaceholder } from './fused-input.js';
 import { fusedGru, fusedSimpleRnn } from './fused-single-state-rnn.js';
 
@@ -75,6 +76,10 @@ function fuseLayer(layer: tfl.RNN): void {
       Array.isArray(inputs) ? inputs.map(materializeTokens) : materializeTokens(inputs),
       kwargs,
     );
+  // tfjs-layers' graph executor applies a layer once per output that something reads (a seq2seq
+  // encoder's h and c: twice, forward and backward). A call on the very same tensors, weights
+  // and mode as the previous one returns that call's outputs.
+  let previous: { key: unknown[]; result: tf.Tensor | tf.Tensor[] } | undefined;
   layer.call = (inputs, kwargs) => {
     if (!fusedKernelsActive()) return stock(inputs, kwargs);
     const reason = unsupportedReason(rnn, kwargs, kind.gated);
@@ -87,7 +92,16 @@ function fuseLayer(layer: tfl.RNN): void {
       }
       return stock(inputs, kwargs);
     }
-    return tf.tidy(() => {
+    const key = callKey(rnn, inputs, kwargs);
+    if (
+      previous !== undefined &&
+      previous.key.length === key.length &&
+      previous.key.every((part, i) => part === key[i]) &&
+      [previous.result].flat().every((t) => !t.isDisposed)
+    ) {
+      return previous.result;
+    }
+    const result = tf.tidy(() => {
       const x = (Array.isArray(inputs) ? inputs[0] : inputs) as tf.Tensor3D;
       const states = kwargs?.['initialState'] as tf.Tensor2D[] | undefined;
       const cell = rnn.cell;
@@ -118,7 +132,29 @@ function fuseLayer(layer: tfl.RNN): void {
       const r = run(x, kernel, recurrentKernel, bias, states?.[0] ?? null, options);
       return rnn.returnState ? [r.output, r.h] : r.output;
     });
+    previous = { key, result };
+    return result;
   };
+}
+
+/**
+ * What a fused call's result depends on: its input, state and mask tensors, the weights' current
+ * data (a variable's `assign` gives it new data), and whether gradients are being recorded.
+ */
+function callKey(rnn: RnnParts, inputs: tf.Tensor | tf.Tensor[], kwargs: Kwargs): unknown[] {
+  const cell = rnn.cell;
+  const mask = kwargs?.['mask'] as tf.Tensor | Array<tf.Tensor | null> | null | undefined;
+  const states = (kwargs?.['initialState'] as tf.Tensor[] | undefined) ?? [];
+  return [
+    isTapeOn(),
+    kwargs?.['training'] === true,
+    cell.kernel.read().dataId,
+    cell.recurrentKernel.read().dataId,
+    cell.bias?.read().dataId,
+    ...[inputs].flat(),
+    ...states,
+    ...[mask ?? null].flat(),
+  ];
 }
 
 /**
