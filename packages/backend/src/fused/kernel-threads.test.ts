@@ -150,4 +150,30 @@ describe('fused kernels on worker threads (batch split across threads)', () => {
     await initBackend({ type: 'wasm', threads: 1 });
     expect(kernelThreadStats().threads).toBe(1);
   });
+
+  it('frees the activations of a recorded forward whose output never reached the loss', async () => {
+    await startKernelThreads(2);
+    const w = tf.variable(rand([E, 4 * H], 2));
+    const live = [fusedRnnModule().liveBytes(), kernelThreadStats().workerLiveBytes];
+    const forward = () =>
+      tf.tidy(() => {
+        const x = rand([B, T, E], 1) as tf.Tensor3D;
+        const u = rand([H, 4 * H], 3) as tf.Tensor2D;
+        return fusedLstm(x, w as unknown as tf.Tensor2D, u, null).output;
+      });
+    // The loss ignores the LSTM: tfjs never asks for its gradient, its slices keep their activations.
+    tf.dispose(tf.variableGrads(() => tf.add(tf.sum(w), tf.mul(tf.sum(forward()), 0)), [w]).grads);
+    tf.dispose(
+      tf.variableGrads(() => {
+        forward().dispose();
+        return tf.sum(w);
+      }, [w]).grads,
+    );
+    expect(fusedRnnModule().liveBytes()).toBeGreaterThan(live[0] as number);
+    // The next recorded forward (a new gradient computation) frees them, on every thread.
+    tf.dispose(tf.variableGrads(() => tf.sum(forward()), [w]).grads);
+    expect([fusedRnnModule().liveBytes(), kernelThreadStats().workerLiveBytes]).toEqual(live);
+    w.dispose();
+    await stopKernelThreads();
+  });
 });

@@ -240,11 +240,20 @@ export function isTapeOn(): boolean {
   return (tf.engine() as unknown as { isTapeOn(): boolean }).isTapeOn();
 }
 
+/** Unclaimed kept activations, with the gradient tape (tfjs' `activeTape` array) they belong to. */
+const pendingGradients = new Set<{ tape: unknown; release(): void }>();
+
+/** tfjs' engine state: one tape array per top-level gradient computation (nested ones share it). */
+function activeTape(): unknown {
+  return (tf.engine() as unknown as { state: { activeTape: unknown } }).state.activeTape;
+}
+
 /**
  * Holds what a forward's slices kept for its gradient (`recorded`: gradients were being recorded,
  * so the slices kept their activations): `claim()` hands them over once (a second claim, or one
- * after an unrecorded forward, throws, naming `op`); if the forward is collected unclaimed, they
- * are released.
+ * after an unrecorded forward, throws, naming `op`). Unclaimed activations are released when a
+ * later forward records on a new tape (tfjs ran the earlier tape's backward pass, or never will:
+ * an output that did not reach the loss), or failing that when the forward is garbage collected.
  */
 export function keepForGradient(
   op: string,
@@ -252,15 +261,36 @@ export function keepForGradient(
   recorded: boolean,
 ): { claim(): KeptSlice[] } {
   let claimed = false;
+  let released = false;
+  const tape = activeTape();
+  if (recorded) {
+    for (const entry of pendingGradients) if (entry.tape !== tape) entry.release();
+  }
+  const entry = {
+    tape,
+    release(): void {
+      pendingGradients.delete(entry);
+      orphanedSlices.unregister(holder);
+      released = true;
+      for (const slice of slices) releaseSlice(slice);
+    },
+  };
   const holder = {
     claim(): KeptSlice[] {
       if (!recorded) throw new Error(`${op}: the forward kept nothing for a gradient`);
       if (claimed) throw new Error(`${op}: gradient requested twice for one forward`);
+      if (released) {
+        throw new Error(`${op}: gradient requested after a newer gradient computation began`);
+      }
       claimed = true;
+      pendingGradients.delete(entry);
       orphanedSlices.unregister(holder);
       return slices;
     },
   };
-  if (recorded) orphanedSlices.register(holder, slices, holder);
+  if (recorded) {
+    orphanedSlices.register(holder, slices, holder);
+    pendingGradients.add(entry);
+  }
   return holder;
 }
