@@ -141,11 +141,19 @@ static void gemm(int M, int N, int K, const f32 *A, int lda, const f32 *B, int l
         wasm_v128_store(c + j, s0); wasm_v128_store(c + j + 4, s1);
       }
     }
-    /* columns past the last full panel */
+    /* columns past the last full panel: a 4-wide group, then one by one */
+    const int n4 = N & ~3;
     for (int i = 0; i < M; i++) {
       const f32 *a = A + (long)i * lda;
       f32 *c = C + (long)i * ldc;
-      for (int j = n8; j < N; j++) {
+      if (n4 > n8) {
+        v128_t sum = acc ? wasm_v128_load(c + n8) : wasm_f32x4_splat(0.0f);
+        const f32 *b = B + (long)k0 * ldb + n8;
+        for (int k = k0; k < k1; k++, b += ldb)
+          sum = wasm_f32x4_add(sum, wasm_f32x4_mul(wasm_f32x4_splat(a[k]), wasm_v128_load(b)));
+        wasm_v128_store(c + n8, sum);
+      }
+      for (int j = n4; j < N; j++) {
         f32 s = acc ? c[j] : 0.0f;
         for (int k = k0; k < k1; k++) s += a[k] * B[(long)k * ldb + j];
         c[j] = s;
@@ -170,12 +178,15 @@ static void project_input(long rows, int E, int G, const f32 *x, const f32 *w, c
   gemm((int)rows, G, E, x, E, w, G, out, G, 1);
 }
 
-/* dx[rows, E] = dz w^T and dw[E, G] = x^T dz (dz [rows, G]); tmp: max(G, rows) * E floats. */
+/* dx[rows, E] = dz w^T (skipped for dx = 0: nothing needs it) and dw[E, G] = x^T dz (dz [rows, G]);
+ * tmp: max(G, rows) * E floats. */
 static void input_gradients(long rows, int E, int G, const f32 *x, const f32 *w, const f32 *dz, f32 *dx,
                             f32 *dw, f32 *tmp) {
-  f32 *wt = tmp; /* [G, E] */
-  transpose(E, G, w, G, wt);
-  gemm((int)rows, E, G, dz, G, wt, E, dx, E, 0);
+  if (dx) {
+    f32 *wt = tmp; /* [G, E] */
+    transpose(E, G, w, G, wt);
+    gemm((int)rows, E, G, dz, G, wt, E, dx, E, 0);
+  }
   f32 *xt = tmp; /* [E, rows] */
   transpose((int)rows, E, x, E, xt);
   gemm(E, G, (int)rows, xt, (int)rows, dz, G, dw, G, 0);
@@ -293,7 +304,7 @@ void lstm_forward(int T, int B, int E, int H, const f32 *x, const f32 *w, const 
  * Backward (BPTT) from lstm_forward's kept activations. `gates` is overwritten with dz.
  *  mask: the forward's [B,T] or 0
  *  dy: [B,T,H] when dy_seq, else [B,H] (gradient of the last output); dhT, dcT [B,H] or 0
- *  out: dx [B,T,E], dw [E,4H] (both untouched when x = 0:
+ *  out: dx [B,T,E] (0: not needed), dw [E,4H] (both untouched when x = 0:
  *  project_tokens_backward), du [H,4H], db [4H], dh0, dc0 [B,H]
  *  scratch: at least max(E, H) * B*T + 4H*max(E, H) floats
  */
@@ -442,7 +453,7 @@ void simple_rnn_forward(int T, int B, int E, int H, const f32 *x, const f32 *w, 
  * Backward (BPTT) from simple_rnn_forward's kept outputs.
  *  mask: the forward's [B,T] or 0
  *  dy: [B,T,H] when dy_seq, else [B,H] (gradient of the last output); dhT [B,H] or 0
- *  out: dx [B,T,E], dw [E,H] (both untouched when x = 0:
+ *  out: dx [B,T,E] (0: not needed), dw [E,H] (both untouched when x = 0:
  *  project_tokens_backward), du [H,H], db [H], dh0 [B,H]
  *  scratch: at least B*T*H + max(E, H) * (B*T + H) floats
  */
@@ -566,7 +577,7 @@ void gru_forward(int T, int B, int E, int H, const f32 *x, const f32 *w, const f
  * gradients of the pre-activations.
  *  mask: the forward's [B,T] or 0
  *  dy: [B,T,H] when dy_seq, else [B,H]; dhT [B,H] or 0
- *  out: dx [B,T,E], dw [E,3H] (both untouched when x = 0:
+ *  out: dx [B,T,E] (0: not needed), dw [E,3H] (both untouched when x = 0:
  *  project_tokens_backward), du [H,3H], db [3H], dh0 [B,H]
  *  scratch: at least max(E, H) * (B*T + 3H) + B*H floats
  */

@@ -124,8 +124,7 @@ export function planInput(
   ) {
     return tokenInput(lookup, goBackwards, slices, { B, T, E, G });
   }
-  const rows = materializeTokens(x);
-  return rowInput(goBackwards ? tf.reverse(rows, 1) : rows, slices, { B, T, E, G });
+  return rowInput(materializeTokens(x), goBackwards, slices, { B, T, E, G });
 }
 
 interface InputDims {
@@ -136,9 +135,17 @@ interface InputDims {
 }
 
 /** `x` copied into the kernel as it is. */
-function rowInput(x: tf.Tensor, slices: readonly Slice[], { B, T, E }: InputDims): FusedInput {
+function rowInput(
+  x: tf.Tensor,
+  goBackwards: boolean,
+  slices: readonly Slice[],
+  { B, T, E }: InputDims,
+): FusedInput {
+  const tensor = goBackwards ? tf.reverse(x, 1) : x;
+  // A model's input gets no gradient: the kernel then skips dx (rows x E x gates multiply-adds).
+  const needed = gradientReachesBack(x);
   return {
-    tensor: x,
+    tensor,
     forward(slice, data) {
       const [s, n] = slices[slice]!;
       return {
@@ -151,9 +158,48 @@ function rowInput(x: tf.Tensor, slices: readonly Slice[], { B, T, E }: InputDims
     },
     backward(slice) {
       const n = slices[slice]![1];
+      if (!needed) return { alloc: {}, x: 'x', dx: 0, calls: [], read: ['x', 0, 0] };
       return { alloc: { dx: n * T * E }, x: 'x', dx: 'dx', calls: [], read: ['dx', 0, n * T * E] };
     },
-    gradient: (parts) => tf.tensor3d(concatArrays(parts), [B, T, E]),
+    gradient: (parts) =>
+      needed ? tf.tensor3d(concatArrays(parts), [B, T, E]) : tf.zeros(tensor.shape),
+  };
+}
+
+/**
+ * Whether tfjs may ask for `x`'s gradient: `x` is a trainable variable, a tensor a running
+ * `tf.grads`/`tf.variableGrads` differentiates with respect to, or the output of an op on the
+ * gradient tape. A tensor made before the tape started (a model's input) gets none.
+ */
+function gradientReachesBack(x: tf.Tensor): boolean {
+  if (x instanceof tf.Variable) return x.trainable;
+  const engine = tf.engine() as unknown as {
+    state: { activeTape: Array<{ outputs: tf.Tensor[] }> | null };
+  };
+  if (targets.some((xs) => xs.some((t) => t.id === x.id))) return true;
+  const tape = engine.state.activeTape;
+  return tape?.some((node) => node.outputs.some((t) => t.id === x.id)) ?? false;
+}
+
+/**
+ * The `xs` of each `engine.gradients` call running now (nested calls stack up). Every tf.grads /
+ * tf.valueAndGrads / tf.variableGrads / optimizer.minimize runs through engine.gradients(f, xs);
+ * its xs are known nowhere else while f runs, so it is wrapped once, when this module loads
+ * (before any gradient computation that could reach a fused call).
+ */
+const targets: tf.Tensor[][] = [];
+{
+  const engine = tf.engine() as unknown as {
+    gradients: (f: () => tf.Tensor, xs: tf.Tensor[], ...rest: unknown[]) => unknown;
+  };
+  const original = engine.gradients.bind(engine);
+  engine.gradients = (f, xs, ...rest) => {
+    targets.push(xs);
+    try {
+      return original(f, xs, ...rest);
+    } finally {
+      targets.pop();
+    }
   };
 }
 
