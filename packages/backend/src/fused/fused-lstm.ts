@@ -142,34 +142,27 @@ export function fusedLstm(
         };
       });
       const results = runKernelJobs(forward);
+      // One flat tensor (customGrad returns one): y [B,S,H], then h [B,H], then c [B,H]; each
+      // part is a contiguous slice (a strided [B, S+2, H] layout made tfjs copy row by row).
       const out = new Float32Array(B * (S + 2) * H);
-      slices.forEach(([s, n], i) => {
+      const [hAt, cAt] = [B * S * H, B * (S + 1) * H];
+      slices.forEach(([s], i) => {
         const outputs = results[i]!.outputs;
         const [hT, cT] = seq ? outputs.slice(1) : outputs;
-        const y = seq ? outputs[0]! : hT!;
-        for (let r = 0; r < n; r++) {
-          const row = (s + r) * (S + 2) * H;
-          out.set(y.subarray(r * S * H, (r + 1) * S * H), row);
-          out.set(hT!.subarray(r * H, (r + 1) * H), row + S * H);
-          out.set(cT!.subarray(r * H, (r + 1) * H), row + (S + 1) * H);
-        }
+        out.set(seq ? outputs[0]! : hT!, s * S * H);
+        out.set(hT!, hAt + s * H);
+        out.set(cT!, cAt + s * H);
       });
       const held = keepForGradient('fusedLstm', results, tape);
-      const value = tf.tensor3d(out, [B, S + 2, H]);
+      const value = tf.tensor1d(out);
       const gradFunc = (dy: tf.Tensor): tf.Tensor[] => {
         const kept = held.claim();
         const d = heapValues(dy);
         const F = Math.max(E, H);
         const backward = slices.map(([s, n], i): { job: KernelJob; lane: Lane | null } => {
-          const dyv = new Float32Array(n * S * H);
-          const dhT = new Float32Array(n * H);
-          const dcT = new Float32Array(n * H);
-          for (let r = 0; r < n; r++) {
-            const row = (s + r) * (S + 2) * H;
-            dyv.set(d.subarray(row, row + S * H), r * S * H);
-            dhT.set(d.subarray(row + S * H, row + (S + 1) * H), r * H);
-            dcT.set(d.subarray(row + (S + 1) * H, row + (S + 2) * H), r * H);
-          }
+          const dyv = d.subarray(s * S * H, (s + n) * S * H);
+          const dhT = d.subarray(hAt + s * H, hAt + (s + n) * H);
+          const dcT = d.subarray(cAt + s * H, cAt + (s + n) * H);
           const inputPart = input.backward(i, 'gates');
           return {
             lane: kept[i]!.lane,
@@ -214,11 +207,11 @@ export function fusedLstm(
             c0 ?? tf.zeros([B, H]),
           )
         : op(input.tensor, kernel, recurrentKernel, b)
-    ) as tf.Tensor3D;
-    const ySeq = tf.slice(packed, [0, 0, 0], [B, S, H]);
-    const output = seq ? ySeq : tf.reshape(ySeq, [B, H]);
-    const h = tf.reshape(tf.slice(packed, [0, S, 0], [B, 1, H]), [B, H]) as tf.Tensor2D;
-    const c = tf.reshape(tf.slice(packed, [0, S + 1, 0], [B, 1, H]), [B, H]) as tf.Tensor2D;
+    ) as tf.Tensor1D;
+    const y = tf.slice(packed, 0, B * S * H);
+    const output = seq ? tf.reshape(y, [B, S, H]) : tf.reshape(y, [B, H]);
+    const h = tf.reshape(tf.slice(packed, B * S * H, B * H), [B, H]) as tf.Tensor2D;
+    const c = tf.reshape(tf.slice(packed, B * (S + 1) * H, B * H), [B, H]) as tf.Tensor2D;
     return { output, h, c };
   });
 }
