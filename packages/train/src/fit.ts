@@ -279,7 +279,8 @@ export function trainStep(
       let g = grad;
       if (o.clipValue !== undefined) g = tf.clipByValue(g, -o.clipValue, o.clipValue);
       if (o.clipNorm !== undefined) {
-        const norm = tf.norm(g);
+        // As Keras' clip_by_norm: sqrt(sum(g * g)) (tf.norm goes through Pow and Abs).
+        const norm = tf.sqrt(tf.sum(tf.square(g)));
         g = tf.div(tf.mul(g, o.clipNorm), tf.maximum(norm, o.clipNorm));
       }
       clipped[name] = g;

@@ -2,7 +2,7 @@ import { getKernel, registerKernel, unregisterKernel } from '@tensorflow/tfjs-co
 import type { KernelConfig } from '@tensorflow/tfjs-core';
 import { backendState } from '../backend-state.js';
 import { batchMatMulConfig } from './batch-mat-mul.js';
-import { compareAndExtremumConfigs } from './compare-and-extremum.js';
+import { broadcastBinaryConfigs } from './broadcast-binary.js';
 import { fusedMatMulConfig } from './fused-mat-mul.js';
 import { gatherV2Config } from './gather-v2.js';
 import { reverseConfig } from './reverse.js';
@@ -23,6 +23,7 @@ export const WASM_KERNEL_FIXES = [
   'LessEqual',
   'Maximum',
   'Minimum',
+  'Pow',
 ] as const;
 
 function replaceKernel(config: KernelConfig): void {
@@ -36,8 +37,9 @@ function replaceKernel(config: KernelConfig): void {
  * Registers seqpipe's wasm kernel fixes: `UnsortedSegmentSum` (missing), `BatchMatMul` and
  * `_FusedMatMul` (transposed and batched operands routed to XNNPACK; fused bias fixed) and
  * `GatherV2` and `Reverse` (direct block copies: stock wasm is ~25x slower at an embedding
- * lookup or a time reversal), and the comparisons and `Maximum`/`Minimum` (stock wasm takes
- * ~45 ms to broadcast one over a spam-lstm batch's sequence output).
+ * lookup or a time reversal), and the comparisons, `Maximum`/`Minimum` and `Pow` (stock wasm
+ * takes ~45 ms to broadcast a comparison over a spam-lstm batch's sequence output, 165 ns per
+ * element of a `Pow`).
  * Idempotent; call before the wasm backend initializes so the setup functions run.
  */
 export function registerWasmKernelFixes(): void {
@@ -50,7 +52,7 @@ export function registerWasmKernelFixes(): void {
     fusedMatMulConfig(),
     gatherV2Config(),
     reverseConfig(),
-    ...compareAndExtremumConfigs(),
+    ...broadcastBinaryConfigs(),
   ];
   for (const config of configs) replaceKernel(config);
   state.kernelsRegistered = true;

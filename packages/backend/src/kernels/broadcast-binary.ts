@@ -4,12 +4,14 @@ import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { replacementKernel } from './stock-wasm-kernels.js';
 
 /**
- * Comparisons (`Equal`, `NotEqual`, `Greater`, `GreaterEqual`, `Less`, `LessEqual`) and
- * `Maximum` / `Minimum` for the wasm backend. Stock wasm computes every element of a
- * broadcasting call through a generic index mapping: `tf.equal([64,300,32], [64,1,32])` — the
- * gradient of `globalMaxPooling1d` on a spam-lstm batch — took ~45 ms (~2.5-7 ms without
- * broadcasting). These loop over the output with the innermost dimension's strides in hand:
- * ~1 ms. Values as on cpu (`Maximum`/`Minimum` propagate NaN, like `Math.max`).
+ * Binary element-wise kernels that stock wasm runs slowly, for the wasm backend: the comparisons
+ * (`Equal`, `NotEqual`, `Greater`, `GreaterEqual`, `Less`, `LessEqual`), `Maximum` / `Minimum`
+ * and `Pow`. Stock wasm computes every element of a broadcasting comparison through a generic
+ * index mapping: `tf.equal([64,300,32], [64,1,32])` — the gradient of `globalMaxPooling1d` on a
+ * spam-lstm batch — took ~45 ms (~2.5-7 ms without broadcasting); its `Pow` takes ~165 ns per
+ * element even without broadcasting (`tf.norm`, used by gradient clipping: ~40 ms for a
+ * 256 x 1024 weight). These loop over the output with the innermost dimension's strides in
+ * hand: ~1-2 ms. Values as on cpu (`Maximum`/`Minimum` propagate NaN, `Pow` is `Math.pow`).
  */
 const OPS = {
   Equal: 0,
@@ -20,12 +22,13 @@ const OPS = {
   LessEqual: 5,
   Maximum: 6,
   Minimum: 7,
+  Pow: 8,
 } as const;
 
 type OpName = keyof typeof OPS;
 
 /** The replacement kernels, one per op. */
-export function compareAndExtremumConfigs(): KernelConfig[] {
+export function broadcastBinaryConfigs(): KernelConfig[] {
   return (Object.keys(OPS) as OpName[]).map((name) => {
     const op = OPS[name];
     const kernelFunc = (args: { inputs: BinaryInputs; backend: BackendWasm }): TensorInfo => {
@@ -134,7 +137,10 @@ function apply(
     case OPS.Maximum:
       for (let i = 0; i < n; i++) out[oi + i] = Math.max(a[ai + i * sa]!, b[bi + i * sb]!);
       return;
-    default:
+    case OPS.Minimum:
       for (let i = 0; i < n; i++) out[oi + i] = Math.min(a[ai + i * sa]!, b[bi + i * sb]!);
+      return;
+    default:
+      for (let i = 0; i < n; i++) out[oi + i] = Math.pow(a[ai + i * sa]!, b[bi + i * sb]!);
   }
 }

@@ -5,7 +5,7 @@ import { runOnBackend, seededValues } from '../test-support/run-on-backend.js';
 
 type Op = 'equal' | 'notEqual' | 'greater' | 'greaterEqual' | 'less' | 'lessEqual';
 
-describe('comparisons and Maximum/Minimum on wasm match cpu', () => {
+describe('comparisons, Maximum/Minimum and Pow on wasm match cpu', () => {
   // Values from a small set, so equal pairs occur; shapes that broadcast every way.
   const x = seededValues(2 * 3 * 4, 1).map((v) => Math.round(v * 2) / 2);
   const y = seededValues(2 * 3 * 4, 2).map((v) => Math.round(v * 2) / 2);
@@ -38,6 +38,20 @@ describe('comparisons and Maximum/Minimum on wasm match cpu', () => {
       pairs()
         .filter(([a]) => a.dtype !== 'bool')
         .map(([a, b]) => tf[op](a, b));
+    const cpu = await runOnBackend({ type: 'cpu' }, make);
+    const wasm = await runOnBackend({ type: 'wasm' }, make);
+    expect(wasm.outputs).toEqual(cpu.outputs);
+  });
+
+  it('pow', async () => {
+    // Exponents of both signs, fractional ones (NaN for negative bases), int32 powers.
+    const make = () => [
+      tf.pow(tf.tensor3d(x, [2, 3, 4]), tf.scalar(2)),
+      tf.pow(tf.abs(tf.tensor3d(x, [2, 3, 4])), tf.tensor1d([0.5, -1, 3, 0])),
+      tf.pow(tf.tensor3d(x, [2, 3, 4]), tf.tensor3d(y, [2, 3, 4])),
+      tf.pow(tf.tensor1d([2, 3, -2], 'int32'), tf.tensor1d([3, 2, 3], 'int32')),
+      tf.norm(tf.tensor3d(x, [2, 3, 4])),
+    ];
     const cpu = await runOnBackend({ type: 'cpu' }, make);
     const wasm = await runOnBackend({ type: 'wasm' }, make);
     expect(wasm.outputs).toEqual(cpu.outputs);
