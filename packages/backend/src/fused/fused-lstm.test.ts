@@ -8,50 +8,12 @@ import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../init-backend.js';
+import { maxAbsDiff, paddingMask, values, type FusedCase } from '../test-support/fused-cases.js';
 import { fusedLstm } from './fused-lstm.js';
 import { fusedRnnModule } from './fused-rnn-module.js';
 import { FUSED_RNN_WASM_SHA256 } from './fused-rnn-wasm.js';
 
-/** Deterministic values in [-scale, scale]. */
-function values(n: number, seed: number, scale = 1): Float32Array {
-  let s = seed >>> 0;
-  return Float32Array.from({ length: n }, () => {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    return (s / 4294967296 - 0.5) * 2 * scale;
-  });
-}
-
-function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  expect(a.length).toBe(b.length);
-  let m = 0;
-  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i]! - b[i]!));
-  return m;
-}
-
-interface Case {
-  B: number;
-  T: number;
-  E: number;
-  H: number;
-  returnSequences: boolean;
-  goBackwards: boolean;
-  initialState: boolean;
-  /** Run with {@link paddingMask} in this dtype. */
-  mask?: 'float32' | 'int32' | 'bool';
-}
-
-/**
- * A [B, T] mask whose rows cycle through: all T steps, T - 2 steps then padding, 1 step, no
- * step at all, and every step but one in the middle.
- */
-function paddingMask(B: number, T: number, dtype: 'float32' | 'int32' | 'bool'): tf.Tensor2D {
-  const rows = [T, T - 2, 1, 0, -1];
-  const m = Array.from({ length: B }, (_, bb) => {
-    const len = rows[bb % rows.length]!;
-    return Array.from({ length: T }, (_, t) => ((len < 0 ? t !== T >> 1 : t < len) ? 1 : 0));
-  });
-  return tf.tensor2d(m, [B, T], dtype);
-}
+type Case = FusedCase;
 
 /** Output and gradients (x, kernel, recurrent kernel, bias, h0, c0) of loss = sum(out · r). */
 function run(c: Case, fused: boolean): number[][] {

@@ -1,0 +1,49 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { expect } from 'vitest';
+
+/** Deterministic values in [-scale, scale]. */
+export function values(n: number, seed: number, scale = 1): Float32Array {
+  let s = seed >>> 0;
+  return Float32Array.from({ length: n }, () => {
+    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+    return (s / 4294967296 - 0.5) * 2 * scale;
+  });
+}
+
+/** The largest element-wise difference (the lengths must match). */
+export function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  expect(a.length).toBe(b.length);
+  let m = 0;
+  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i]! - b[i]!));
+  return m;
+}
+
+/** One parity case of a fused recurrent kernel against tfjs-layers. */
+export interface FusedCase {
+  B: number;
+  T: number;
+  E: number;
+  H: number;
+  returnSequences: boolean;
+  goBackwards: boolean;
+  initialState: boolean;
+  /** Run with {@link paddingMask} in this dtype. */
+  mask?: 'float32' | 'int32' | 'bool';
+}
+
+/**
+ * A [B, T] mask whose rows cycle through: all T steps, T - 2 steps then padding, 1 step, no
+ * step at all, and every step but one in the middle.
+ */
+export function paddingMask(
+  B: number,
+  T: number,
+  dtype: 'float32' | 'int32' | 'bool',
+): tf.Tensor2D {
+  const rows = [T, T - 2, 1, 0, -1];
+  const m = Array.from({ length: B }, (_, bb) => {
+    const len = rows[bb % rows.length]!;
+    return Array.from({ length: T }, (_, t) => ((len < 0 ? t !== T >> 1 : t < len) ? 1 : 0));
+  });
+  return tf.tensor2d(m, [B, T], dtype);
+}
