@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --workload imdb-lstm[,seq2seq-char] --system seqpipe-wasm-1,pytorch --quick --no-cold]`
+ * `npm run bench [-- --workload imdb-lstm[,seq2seq-char] --system seqpipe-wasm-1,pytorch --rounds 3 --quick --no-cold]`
  * Runs each (workload, system) in its own process, prints a Markdown table with ratios and
  * writes bench/results/<timestamp>.json and bench/results/latest.json (atomically).
  */
@@ -32,12 +32,14 @@ async function main(): Promise<number> {
       'no-cold': { type: 'boolean', default: false },
       'no-scaling': { type: 'boolean', default: false },
       'no-write': { type: 'boolean', default: false },
+      rounds: { type: 'string', default: '1' },
       help: { type: 'boolean', default: false },
     },
   });
   if (values.help) {
     console.log(
-      `npm run bench -- [--workload a,b] [--system s,t] [--quick] [--no-cold] [--no-scaling] [--no-write]\n` +
+      `npm run bench -- [--workload a,b] [--system s,t] [--rounds n] [--quick] [--no-cold] [--no-scaling] [--no-write]\n` +
+        `--rounds n: measure every system n times, taking turns, and report medians\n` +
         `workloads: ${WORKLOADS.map((w) => w.name).join(', ')}\nsystems: ${SYSTEMS.join(', ')}`,
     );
     return 0;
@@ -59,6 +61,11 @@ async function main(): Promise<number> {
     console.error(`unknown system(s) ${unknown.join(', ')}; known: ${SYSTEMS.join(', ')}`);
     return 2;
   }
+  const rounds = Number(values.rounds);
+  if (!Number.isInteger(rounds) || rounds < 1) {
+    console.error(`--rounds takes a whole number >= 1, got "${values.rounds}"`);
+    return 2;
+  }
   const command = [
     'npm run bench',
     ...(process.argv.length > 2 ? ['--', ...process.argv.slice(2)] : []),
@@ -68,6 +75,7 @@ async function main(): Promise<number> {
     systems: systems.length > 0 ? systems.filter(isSystem) : SYSTEMS,
     options: values.quick ? QUICK_OPTIONS : FULL_OPTIONS,
     coldStart: !values['no-cold'],
+    rounds,
     scaling: !values['no-scaling'] && !values.quick,
     command,
     log: (line) => console.error(line),

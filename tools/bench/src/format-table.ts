@@ -29,11 +29,16 @@ export function formatTable(result: BenchResult): string {
 export function formatMachine(result: BenchResult): string {
   const m = result.machine;
   const line = `${m.cpuModel}, ${m.logicalCores} logical cores, ${m.memoryGb} GB, ${m.platform}, Node ${m.node}, tfjs ${m.tfjs}${m.torch === undefined ? '' : `, torch ${m.torch}`}`;
+  const rounds =
+    result.rounds === undefined
+      ? ''
+      : `\nmedians of ${result.rounds} rounds (systems taking turns)`;
   const p = m.parallelScaling;
-  if (p === undefined) return line;
+  if (p === undefined) return `${line}${rounds}`;
   const each = p.concurrentSamplesPerSec.map((r) => r.toFixed(0)).join(' + ');
   return (
     `${line}\nparallel capacity: two ${p.system} processes at once train ${p.ratio.toFixed(2)}x ` +
-    `one alone (${p.workload}: ${p.aloneSamplesPerSec.toFixed(0)} samples/s alone, ${each} together)`
+    `one alone (${p.workload}: ${p.aloneSamplesPerSec.toFixed(0)} samples/s alone, ${each} together)` +
+    rounds
   );
 }

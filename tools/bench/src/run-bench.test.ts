@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { formatMachine, formatTable } from './format-table.js';
-import { QUICK_OPTIONS, describeMachine, measureParallelScaling, runBench } from './run-bench.js';
+import {
+  QUICK_OPTIONS,
+  describeMachine,
+  measureParallelScaling,
+  medianMeasurement,
+  runBench,
+} from './run-bench.js';
 import { SMOKE_WORKLOAD } from './workloads.js';
 
 describe('bench harness (smoke)', () => {
@@ -10,7 +16,9 @@ describe('bench harness (smoke)', () => {
       systems: ['tfjs-cpu', 'tfjs-wasm', 'seqpipe-wasm-1'],
       options: { ...QUICK_OPTIONS, latencyRuns: 3 },
       coldStart: false,
+      rounds: 2,
     });
+    expect(result.rounds).toBe(2);
     expect(result.machine.logicalCores).toBeGreaterThan(0);
     expect(result.machine.tfjs).toBe('4.22.0');
     const systems = result.results[0]?.systems ?? {};
@@ -21,6 +29,7 @@ describe('bench harness (smoke)', () => {
       expect(r?.predictSamplesPerSec).toBeGreaterThan(0);
       expect(r?.latencyP50Ms).toBeGreaterThan(0);
       expect(r?.peakRssMb).toBeGreaterThan(10);
+      expect(r?.rounds).toHaveLength(2);
     }
     expect(systems['tfjs-wasm']?.trainVsStockWasm).toBe(1);
     // One LSTM: one fused forward and one fused backward per training step.
@@ -51,5 +60,22 @@ describe('bench harness (smoke)', () => {
     expect(line).toMatch(
       /\nparallel capacity: two seqpipe-wasm-1 processes at once train \d+\.\d\dx one alone \(smoke: /,
     );
+  });
+
+  it('reports the median of each figure over rounds', () => {
+    const base = { backend: 'b', latencyP50Ms: 1, peakRssMb: 100, trainSteps: 5 };
+    const runs = [
+      { ...base, trainSamplesPerSec: 30, predictSamplesPerSec: 7 },
+      { ...base, trainSamplesPerSec: 10, predictSamplesPerSec: 9, latencyP50Ms: 3 },
+      { ...base, trainSamplesPerSec: 20, predictSamplesPerSec: 8, latencyP50Ms: 2 },
+    ];
+    expect(medianMeasurement(runs)).toEqual({
+      ...base,
+      trainSamplesPerSec: 20,
+      predictSamplesPerSec: 8,
+      latencyP50Ms: 2,
+    });
+    expect(medianMeasurement(runs.slice(0, 2)).trainSamplesPerSec).toBe(20);
+    expect(medianMeasurement(runs.slice(0, 1))).toEqual(runs[0]);
   });
 });

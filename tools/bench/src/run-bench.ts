@@ -37,6 +37,8 @@ export interface SystemResult extends Partial<Measurement> {
   trainVsPytorch?: number;
   trainVsStockWasm?: number;
   predictVsPytorch?: number;
+  /** With several rounds: each round's training and prediction samples/s (the figures above are medians). */
+  rounds?: Array<{ train: number; predict: number }>;
 }
 
 export interface WorkloadResult {
@@ -76,6 +78,8 @@ export interface BenchResult {
   command: string;
   machine: MachineDescription;
   options: MeasureOptions;
+  /** Measurements per system and workload (figures are their medians); absent = 1. */
+  rounds?: number;
   results: WorkloadResult[];
 }
 
@@ -86,6 +90,12 @@ export interface BenchOptions {
   coldStart?: boolean;
   /** Also measure {@link ParallelScaling} (default false). */
   scaling?: boolean;
+  /**
+   * Measure each system this many times per workload, the systems taking turns (round 1: every
+   * system, round 2: every system, ...), and report the median of each figure (default 1). A
+   * slowdown of the shared host then hits every system, not one.
+   */
+  rounds?: number;
   command?: string;
   log?: (line: string) => void;
 }
@@ -194,6 +204,26 @@ export async function measureParallelScaling(
   };
 }
 
+/**
+ * The median of each numeric figure over several measurements of one system (the other fields
+ * from the first); one measurement is returned as it is.
+ */
+export function medianMeasurement(runs: ReadonlyArray<Partial<Measurement>>): SystemResult {
+  const first = { ...runs[0] } as SystemResult;
+  if (runs.length === 1) return first;
+  const record = first as Record<string, unknown>;
+  for (const [key, value] of Object.entries(record)) {
+    if (typeof value !== 'number') continue;
+    const values = runs
+      .map((r) => (r as Record<string, unknown>)[key])
+      .filter((v): v is number => typeof v === 'number')
+      .sort((a, b) => a - b);
+    const mid = values.length >> 1;
+    record[key] = values.length % 2 === 1 ? values[mid]! : (values[mid - 1]! + values[mid]!) / 2;
+  }
+  return first;
+}
+
 /** Runs every (workload, system) pair, each in its own process, one at a time. */
 export async function runBench(bench: BenchOptions): Promise<BenchResult> {
   const log = bench.log ?? (() => undefined);
@@ -207,30 +237,51 @@ export async function runBench(bench: BenchOptions): Promise<BenchResult> {
     );
   }
   const results: WorkloadResult[] = [];
+  const rounds = Math.max(1, bench.rounds ?? 1);
   for (const w of bench.workloads) {
     const entry: WorkloadResult = { workload: w.name, description: w.description, systems: {} };
+    const runs = new Map<SystemName, Array<Partial<Measurement>>>();
+    const errors = new Map<SystemName, string>();
+    for (let round = 1; round <= rounds; round++) {
+      for (const system of systems) {
+        if (system === 'pytorch' && torch === undefined) continue;
+        log(`${w.name} · ${system}${rounds > 1 ? ` (round ${round}/${rounds})` : ''} ...`);
+        const measured = await runSystem(w, system, 'measure', options);
+        if (measured.json === undefined) {
+          errors.set(system, measured.error ?? 'failed');
+          log(`  failed: ${measured.error ?? ''}`);
+          continue;
+        }
+        const m = { ...(measured.json as Partial<Measurement>) };
+        delete (m as Record<string, unknown>)['torchVersion'];
+        runs.set(system, [...(runs.get(system) ?? []), m]);
+        log(
+          `  train ${m.trainSamplesPerSec?.toFixed(1) ?? '-'}/s, predict ${m.predictSamplesPerSec?.toFixed(0) ?? '-'}/s`,
+        );
+      }
+    }
     for (const system of systems) {
       if (system === 'pytorch' && torch === undefined) {
         entry.systems[system] = { skipped: 'PyTorch not installed' };
         continue;
       }
-      log(`${w.name} · ${system} ...`);
-      const measured = await runSystem(w, system, 'measure', options);
-      if (measured.json === undefined) {
-        entry.systems[system] = { skipped: measured.error ?? 'failed' };
-        log(`  failed: ${measured.error ?? ''}`);
+      const measured = runs.get(system) ?? [];
+      if (measured.length === 0) {
+        entry.systems[system] = { skipped: errors.get(system) ?? 'failed' };
         continue;
       }
-      const result: SystemResult = { ...(measured.json as Partial<Measurement>) };
-      delete (result as Record<string, unknown>)['torchVersion'];
+      const result: SystemResult = medianMeasurement(measured);
+      if (rounds > 1) {
+        result.rounds = measured.map((m) => ({
+          train: m.trainSamplesPerSec ?? Number.NaN,
+          predict: m.predictSamplesPerSec ?? Number.NaN,
+        }));
+      }
       if (bench.coldStart !== false) {
         const cold = await runSystem(w, system, 'cold', options);
         if (cold.json !== undefined) result.coldStartMs = cold.ms;
       }
       entry.systems[system] = result;
-      log(
-        `  train ${result.trainSamplesPerSec?.toFixed(1) ?? '-'}/s, predict ${result.predictSamplesPerSec?.toFixed(0) ?? '-'}/s`,
-      );
     }
     const torchTrain = entry.systems.pytorch?.trainSamplesPerSec;
     const torchPredict = entry.systems.pytorch?.predictSamplesPerSec;
@@ -260,6 +311,7 @@ export async function runBench(bench: BenchOptions): Promise<BenchResult> {
     command: bench.command ?? 'npm run bench',
     machine,
     options,
+    ...(rounds > 1 ? { rounds } : {}),
     results,
   };
 }
