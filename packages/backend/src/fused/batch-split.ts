@@ -35,11 +35,17 @@ export function splitRows(B: number, parts: number): Array<[number, number]> {
   return slices;
 }
 
-/** Adds `parts` element-wise (weight gradients of the slices); one part is returned as is. */
+/**
+ * Adds `parts` element-wise (weight gradients of the slices) into the first part, which it
+ * returns: the parts are the kernel jobs' own copies, read once.
+ */
 export function sumArrays(parts: readonly Float32Array[]): Float32Array {
-  if (parts.length === 1) return parts[0]!;
-  const out = new Float32Array(parts[0]?.length ?? 0);
-  for (const part of parts) for (let i = 0; i < out.length; i++) out[i] = out[i]! + part[i]!;
+  const out = parts[0] ?? new Float32Array(0);
+  for (let k = 1; k < parts.length; k++) {
+    const part = parts[k]!;
+    const n = out.length;
+    for (let i = 0; i < n; i++) out[i] = out[i]! + part[i]!;
+  }
   return out;
 }
 
