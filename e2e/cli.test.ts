@@ -76,9 +76,9 @@ describe('seqpipe run', () => {
     const calls = fusedCallCount();
     const fromRuntime = await classifier.scores(texts);
     expect(tf.memory().numTensors).toBe(before);
-    // The runtime predicts with the fused recurrent kernel, reading the Embedding's token ids;
-    // stock tfjs with its per-step ops.
-    expect(fusedCallCount()).toEqual({ recurrent: calls.recurrent + 1, tokens: calls.tokens + 1 });
+    // The runtime predicts with the fused recurrent kernel, stock tfjs with its per-step ops.
+    // (Three short texts have fewer rows than the vocabulary: the kernel reads embeddings.)
+    expect(fusedCallCount()).toEqual({ recurrent: calls.recurrent + 1, tokens: calls.tokens });
 
     // Stock tfjs, over HTTP, as a browser would load it.
     const server: Server = createServer(async (req, res) => {

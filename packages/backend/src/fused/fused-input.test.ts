@@ -158,6 +158,22 @@ describe('fused recurrent layers reading token ids (Embedding -> RNN)', () => {
     model.dispose();
   });
 
+  it('reads embeddings when the batch has fewer rows than the table (one review)', () => {
+    const embedding = fuseRecurrent(
+      tfl.layers.embedding({ inputDim: 500, outputDim: E, embeddingsInitializer: 'randomUniform' }),
+    );
+    const model = tfl.sequential();
+    model.add(embedding);
+    model.add(fuseRecurrent(tfl.layers.gru({ units: H, recurrentActivation: 'sigmoid' })));
+    const before = projections();
+    const ids = tf.tensor2d([[3, 1, 4, 1, 5, 9, 2, 6]], [1, 8], 'int32');
+    const out = tf.tidy(() => Array.from((model.predict(ids) as tf.Tensor).dataSync()));
+    expect(projections()).toBe(before);
+    expect(out).toHaveLength(H);
+    ids.dispose();
+    model.dispose();
+  });
+
   it('falls back to the embeddings when the Embedding output is changed on the way', () => {
     const c: Case = { cell: 'gru', returnSequences: false, goBackwards: false, maskZero: false };
     const model = buildModel(c, true);

@@ -120,7 +120,10 @@ export function planInput(
     !lookup.table.isDisposed &&
     lookup.ids.length === B * T &&
     lookup.table.shape.length === 2 &&
-    lookup.table.shape[1] === E
+    lookup.table.shape[1] === E &&
+    // Each slice copies the table into the kernel: worth it when the batch has more rows than
+    // the table (an IMDB batch: 32,000 rows, 10,000 words; one review: 250 rows, rows it is).
+    lookup.table.shape[0]! <= B * T
   ) {
     return tokenInput(lookup, goBackwards, slices, { B, T, E, G });
   }
