@@ -198,4 +198,25 @@ describe('fuseRecurrent', () => {
     for (let i = 0; i < want.length; i++) expect(Math.abs(got[i]! - want[i]!)).toBeLessThan(1e-5);
     tf.dispose([...xs, y]);
   });
+
+  it('gives a layer applied twice to one tensor two results with their own lifetimes', async () => {
+    await initBackend({ type: 'wasm', threads: 1 });
+    const m = tfl.sequential();
+    m.add(
+      fuseRecurrent(
+        tfl.layers.lstm({ units: 4, inputShape: [5, 3], recurrentActivation: 'sigmoid' }),
+      ),
+    );
+    const x = tf.randomUniform([2, 5, 3], -1, 1, 'float32', 4);
+    const before = fusedKernelCalls()['lstm_forward'] ?? 0;
+    const first = m.apply(x) as tf.Tensor;
+    const second = m.apply(x) as tf.Tensor;
+    // The second call reused the first one's outputs.
+    expect((fusedKernelCalls()['lstm_forward'] ?? 0) - before).toBe(1);
+    const want = Array.from(first.dataSync());
+    first.dispose();
+    expect(Array.from(second.dataSync())).toEqual(want);
+    tf.dispose([second, x]);
+    m.dispose();
+  });
 });

@@ -78,7 +78,7 @@ function fuseLayer(layer: tfl.RNN): void {
     );
   // tfjs-layers' graph executor applies a layer once per output that something reads (a seq2seq
   // encoder's h and c: twice, forward and backward). A call on the very same tensors, weights
-  // and mode as the previous one returns that call's outputs.
+  // and mode as the previous one returns that call's outputs (as clones).
   let previous: { key: unknown[]; result: tf.Tensor | tf.Tensor[] } | undefined;
   layer.call = (inputs, kwargs) => {
     if (!fusedKernelsActive()) return stock(inputs, kwargs);
@@ -99,7 +99,10 @@ function fuseLayer(layer: tfl.RNN): void {
       previous.key.every((part, i) => part === key[i]) &&
       [previous.result].flat().every((t) => !t.isDisposed)
     ) {
-      return previous.result;
+      // Clones share the data but not the lifetime: disposing one result (a model output
+      // predicted twice from one tensor) leaves the other intact; gradients pass through.
+      const { result } = previous;
+      return Array.isArray(result) ? result.map((t) => t.clone()) : result.clone();
     }
     const result = tf.tidy(() => {
       const x = (Array.isArray(inputs) ? inputs[0] : inputs) as tf.Tensor3D;
