@@ -15,4 +15,5 @@ export {
 export { fusedGru, fusedSimpleRnn } from './fused/fused-single-state-rnn.js';
 export type { FusedRnnOptions, FusedRnnResult } from './fused/fused-single-state-rnn.js';
 export { fuseModel, fuseRecurrent, setFusedRecurrentLog } from './fused/fuse-recurrent.js';
+export type { FuseModelOptions } from './fused/fuse-recurrent.js';
 export { kernelThreadStats } from './fused/kernel-threads.js';

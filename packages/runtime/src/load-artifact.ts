@@ -46,7 +46,9 @@ export async function loadArtifact(
     return [specs, buffer as ArrayBuffer];
   });
   // Recurrent layers predict with seqpipe's fused kernels (when the backend has them).
-  const model = fuseModel(await loadLayersModel(tf.io.fromMemory(artifacts)));
+  const model = fuseModel(await loadLayersModel(tf.io.fromMemory(artifacts)), {
+    lazyEmbeddings: true,
+  });
   return new TextClassifier(manifest, tokenizer, model);
 }
 

@@ -55,7 +55,9 @@ async function loadModel(
       weights.byteOffset + weights.byteLength,
     ) as ArrayBuffer,
   ]);
-  const model = fuseModel(await loadLayersModel(tf.io.fromMemory(artifacts)));
+  const model = fuseModel(await loadLayersModel(tf.io.fromMemory(artifacts)), {
+    lazyEmbeddings: true,
+  });
   isolateRecurrentKwargs(model);
   return model;
 }

@@ -14,14 +14,19 @@ export interface Prediction {
   readonly scores: readonly number[];
 }
 
-/** A loaded classification artifact: text in, labels out. Call `dispose()` when done. */
 /** Texts the model sees in one pass (bounds the activations' memory for long inputs). */
 const PREDICT_BATCH = 256;
 
+/** A loaded classification artifact: text in, labels out. Call `dispose()` when done. */
 export class TextClassifier {
   constructor(
     readonly manifest: ArtifactManifest,
     readonly tokenizer: Tokenizer,
+    /**
+     * The loaded tfjs model, fused (`fuseModel` with `lazyEmbeddings`): an Embedding layer read
+     * only by recurrent layers returns zeros when applied on its own; its table is in
+     * `getWeights()`.
+     */
     readonly model: LayersModel,
   ) {}
 

@@ -96,13 +96,14 @@ export function buildSharedGraphModel(
       outputs.set(node.name, (Array.isArray(output) ? output : [output]) as tfl.SymbolicTensor[]);
     }
     // Every layer is fused already (layer-registry); fuseModel also lets an Embedding read only
-    // by fused recurrent layers skip gathering its embeddings.
+    // by fused recurrent layers skip gathering its embeddings (the model's layers are its own).
     return fuseModel(
       tfl.model({
         inputs: graph.inputs.map((input) => resolve(input.name)),
         outputs: graph.outputs.map(resolve),
         ...(name === undefined ? {} : { name }),
       }),
+      { lazyEmbeddings: true },
     );
   } catch (error) {
     for (const layer of created) {

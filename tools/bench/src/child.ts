@@ -91,7 +91,7 @@ async function main(): Promise<void> {
   if (args.system.startsWith('seqpipe')) {
     // As compiled pipelines: the Embedding hands its token ids to the fused layer after it.
     const { fuseModel } = await import('@seqpipe/backend');
-    fuseModel(model);
+    fuseModel(model, { lazyEmbeddings: true });
   }
   if (args.mode === 'cold') {
     const one = makeBatch(workload, 1, 3);

@@ -190,7 +190,7 @@ describe('fused recurrent layers reading token ids (Embedding -> RNN)', () => {
     model.dispose();
   });
 
-  describe('fuseModel: an Embedding read only by fused layers gathers nothing', () => {
+  describe('fuseModel with lazyEmbeddings: an Embedding read only by fused layers gathers nothing', () => {
     const kernelsRun = (model: tfl.LayersModel): string[] => {
       const ids = tokenIds();
       const names = new Set<string>();
@@ -214,9 +214,13 @@ describe('fused recurrent layers reading token ids (Embedding -> RNN)', () => {
     it('skips the lookup and gives the same predictions and gradients', () => {
       const c: Case = { cell: 'lstm', returnSequences: false, goBackwards: true, maskZero: true };
       const want = buildModel(c, false);
-      const model = fuseModel(buildModel(c, false));
+      const model = fuseModel(buildModel(c, false), { lazyEmbeddings: true });
       expect(kernelsRun(want)).toContain('GatherV2');
       expect(kernelsRun(model)).not.toContain('GatherV2');
+      // Without the option the Embedding still gathers (its layer may be reused elsewhere).
+      const plain = fuseModel(buildModel(c, false));
+      expect(kernelsRun(plain)).toContain('GatherV2');
+      plain.dispose();
       expect(relativeError(predict(model), predict(want))).toBe(0);
       const [got, expected] = [lossAndGradients(model), lossAndGradients(want)];
       for (const name of Object.keys(expected)) {
@@ -239,7 +243,7 @@ describe('fused recurrent layers reading token ids (Embedding -> RNN)', () => {
       const plain = tfl.model({ inputs: input, outputs: output });
       const want = predict(plain);
       const before = projections();
-      fuseModel(plain);
+      fuseModel(plain, { lazyEmbeddings: true });
       expect(kernelsRun(plain)).toContain('GatherV2');
       expect(projections()).toBe(before + 1);
       // Fused GRU against tfjs-layers' GRU.
@@ -272,7 +276,7 @@ describe('fused recurrent layers reading token ids (Embedding -> RNN)', () => {
       const model = build();
       const messages: string[] = [];
       setFusedRecurrentLog((message) => messages.push(message));
-      fuseModel(model);
+      fuseModel(model, { lazyEmbeddings: true });
       // The Embedding now returns a zero placeholder; the SimpleRNN computes the embeddings.
       const ids = tokenIds();
       const embedded = tf.tidy(() => {
