@@ -9,6 +9,7 @@
  * count Emscripten reports is `2 * threads`, so the pool has the threads asked for.
  */
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
+import { bindTfjsFunctions } from './wasm-module-tfjs.js';
 
 type WasmModule = ConstructorParameters<typeof BackendWasm>[0];
 type Cwrap = (name: string, returns: string | null, args: string[]) => unknown;
@@ -84,16 +85,7 @@ export async function loadBrowserThreadedWasmModule(
   };
   try {
     const module = await Promise.race([factory(config), failed, timedOut]);
-    const { cwrap } = module as unknown as { cwrap: Cwrap };
-    module.tfjs = {
-      init: cwrap('init', null, []),
-      initWithThreadsCount: cwrap('init_with_threads_count', null, ['number']),
-      getThreadsCount: cwrap('get_threads_count', 'number', []),
-      registerTensor: cwrap('register_tensor', null, ['number', 'number', 'number']),
-      disposeData: cwrap('dispose_data', null, ['number']),
-      dispose: cwrap('dispose', null, []),
-    } as WasmModule['tfjs'];
-    return module;
+    return bindTfjsFunctions(module as WasmModule & { cwrap: Cwrap });
   } finally {
     clearTimeout(timer);
   }

@@ -23,6 +23,7 @@ import type * as NodePath from 'node:path';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { importNodeBuiltin } from './js-runtime.js';
 import { restoreProcessListeners, snapshotProcessListeners } from './process-listeners.js';
+import { bindTfjsFunctions } from './wasm-module-tfjs.js';
 
 export type WasmModule = ConstructorParameters<typeof BackendWasm>[0];
 
@@ -163,16 +164,7 @@ export async function loadThreadedWasmModule(
   try {
     const module = await Promise.race([factory(config), failed, timedOut]);
     settled = true;
-    const { cwrap } = module as unknown as { cwrap: Cwrap };
-    module.tfjs = {
-      init: cwrap('init', null, []),
-      initWithThreadsCount: cwrap('init_with_threads_count', null, ['number']),
-      getThreadsCount: cwrap('get_threads_count', 'number', []),
-      registerTensor: cwrap('register_tensor', null, ['number', 'number', 'number']),
-      disposeData: cwrap('dispose_data', null, ['number']),
-      dispose: cwrap('dispose', null, []),
-    } as WasmModule['tfjs'];
-    return module;
+    return bindTfjsFunctions(module as WasmModule & { cwrap: Cwrap });
   } catch (error) {
     settled = true;
     config.PThread?.terminateAllThreads();

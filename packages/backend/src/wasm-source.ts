@@ -1,3 +1,5 @@
+import { bindTfjsFunctions } from './wasm-module-tfjs.js';
+
 /**
  * Where the WASM binary of the backend comes from when it is not beside tfjs-backend-wasm's own
  * JavaScript (bundles, browsers, edge workers). See `BackendOptions.wasm`.
@@ -99,14 +101,5 @@ export async function instantiateWasmFrom(
     }),
     failed,
   ]);
-  const { cwrap } = module;
-  module.tfjs = {
-    init: cwrap('init', null, []),
-    initWithThreadsCount: cwrap('init_with_threads_count', null, ['number']),
-    getThreadsCount: cwrap('get_threads_count', 'number', []),
-    registerTensor: cwrap('register_tensor', null, ['number', 'number', 'number']),
-    disposeData: cwrap('dispose_data', null, ['number']),
-    dispose: cwrap('dispose', null, []),
-  };
-  return module;
+  return bindTfjsFunctions(module);
 }
