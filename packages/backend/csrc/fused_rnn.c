@@ -172,6 +172,19 @@ static void transpose(int R, int Cn, const f32 *src, int lds, f32 *dst) {
 
 /* ---------- input projection, shared by the cells ---------- */
 
+/* d[N] += z[N]. */
+static inline void add_row(f32 *d, const f32 *z, int N) {
+  int j = 0;
+  for (; j + 4 <= N; j += 4) wasm_v128_store(d + j, wasm_f32x4_add(wasm_v128_load(d + j), wasm_v128_load(z + j)));
+  for (; j < N; j++) d[j] += z[j];
+}
+
+/* db[N] = column sums of a[rows, N] (row stride lda). */
+static void col_sum(long rows, int N, const f32 *a, int lda, f32 *db) {
+  for (int j = 0; j < N; j++) db[j] = 0.0f;
+  for (long r = 0; r < rows; r++) add_row(db, a + r * lda, N);
+}
+
 /* out[rows, G] = x[rows, E] w[E, G] + b (b first, then the products in k order). */
 static void project_input(long rows, int E, int G, const f32 *x, const f32 *w, const f32 *b, f32 *out) {
   for (long r = 0; r < rows; r++) __builtin_memcpy(out + r * G, b, (unsigned long)G * sizeof(f32));
@@ -224,13 +237,7 @@ void project_tokens_backward(int rows, int U, int E, int G, int V, const f32 *id
                              const f32 *xu, const f32 *w, const f32 *dz, f32 *dtable, f32 *dw, f32 *scratch) {
   f32 *dpu = scratch, *dxu = scratch + (long)U * G, *tmp = dxu + (long)U * E;
   __builtin_memset(dpu, 0, (unsigned long)U * G * sizeof(f32));
-  for (long r = 0; r < rows; r++) {
-    f32 *d = dpu + (long)slots[r] * G;
-    const f32 *z = dz + r * G;
-    int j = 0;
-    for (; j + 4 <= G; j += 4) wasm_v128_store(d + j, wasm_f32x4_add(wasm_v128_load(d + j), wasm_v128_load(z + j)));
-    for (; j < G; j++) d[j] += z[j];
-  }
+  for (long r = 0; r < rows; r++) add_row(dpu + (long)slots[r] * G, dz + r * G, G);
   input_gradients(U, E, G, xu, w, dpu, dxu, dw, tmp);
   __builtin_memset(dtable, 0, (unsigned long)V * E * sizeof(f32));
   for (int k = 0; k < U; k++)
@@ -382,13 +389,7 @@ void lstm_backward(int T, int B, int E, int H, const f32 *x, const f32 *w, const
       for (int j = 0; j < H; j++) hpt[(long)j * rows + col] = hp[j];
     }
   gemm(H, G, (int)rows, hpt, (int)rows, gates, G, du, G, 0);
-  for (int j = 0; j < G; j++) db[j] = 0.0f;
-  for (long r = 0; r < rows; r++) {
-    const f32 *z = gates + r * G;
-    int j = 0;
-    for (; j + 4 <= G; j += 4) wasm_v128_store(db + j, wasm_f32x4_add(wasm_v128_load(db + j), wasm_v128_load(z + j)));
-    for (; j < G; j++) db[j] += z[j];
-  }
+  col_sum(rows, G, gates, G, db);
 }
 
 /* ---------- SimpleRNN ---------- */
@@ -407,17 +408,6 @@ static void gather_prev_h_t(int T, int B, int H, const f32 *hs, const f32 *h0, f
       const long col = (long)bb * T + t;
       for (int j = 0; j < H; j++) hpt[(long)j * rows + col] = hp[j];
     }
-}
-
-/* db[N] = column sums of a[rows, N] (row stride lda). */
-static void col_sum(long rows, int N, const f32 *a, int lda, f32 *db) {
-  for (int j = 0; j < N; j++) db[j] = 0.0f;
-  for (long r = 0; r < rows; r++) {
-    const f32 *z = a + r * lda;
-    int j = 0;
-    for (; j + 4 <= N; j += 4) wasm_v128_store(db + j, wasm_f32x4_add(wasm_v128_load(db + j), wasm_v128_load(z + j)));
-    for (; j < N; j++) db[j] += z[j];
-  }
 }
 
 /*
