@@ -140,49 +140,53 @@ export function runFusedCell(
         (t) => t.dataSync() as Float32Array,
       );
       // Each slice of rows runs the whole sequence on its own thread (rows are independent).
-      const forward = slices.map(([s, n], i): { job: KernelJob; lane: Lane | null } => {
-        const rows = (data: Float32Array, width: number) =>
-          data.subarray(s * width, (s + n) * width);
-        const inputPart = input.forward(i, xData, cell.projection);
-        const c = call(n, inputPart.x);
-        return {
-          lane: lanes[i] ?? null,
-          job: {
-            write: {
-              ...inputPart.write,
-              w,
-              u,
-              b: bData,
-              ...Object.fromEntries(
-                stateData.map((data, k) => [`${stateNames[k]}0`, rows(data, H)]),
-              ),
-              ...(mask === null ? {} : { mask: rows(mask, T) }),
-            },
-            ...(hasState
-              ? {}
-              : { zero: Object.fromEntries(stateNames.map((name) => [`${name}0`, n * H])) }),
-            alloc: { ...cell.buffers(c), ...inputPart.alloc },
-            call: [
-              ...inputPart.calls,
-              {
-                fn: cell.forwardFn,
-                args: [T, n, E, H, inputPart.x, 'w', 'u', 'b', ...cell.forwardArgs(c)],
+      // `pieces`: how many reads make up each final state (a state may be read row by row).
+      const forward = slices.map(
+        ([s, n], i): { job: KernelJob; lane: Lane | null; pieces: number[] } => {
+          const rows = (data: Float32Array, width: number) =>
+            data.subarray(s * width, (s + n) * width);
+          const inputPart = input.forward(i, xData, cell.projection);
+          const c = call(n, inputPart.x);
+          const stateReads = cell.stateReads(c);
+          return {
+            lane: lanes[i] ?? null,
+            pieces: stateReads.map((reads) => reads.length),
+            job: {
+              write: {
+                ...inputPart.write,
+                w,
+                u,
+                b: bData,
+                ...Object.fromEntries(
+                  stateData.map((data, k) => [`${stateNames[k]}0`, rows(data, H)]),
+                ),
+                ...(mask === null ? {} : { mask: rows(mask, T) }),
               },
-            ],
-            read: [...(seq ? [cell.sequenceRead(c)] : []), ...cell.stateReads(c).flat()],
-            keep: tape
-              ? [...inputPart.keep, 'w', 'u', ...cell.keep, ...(mask === null ? [] : ['mask'])]
-              : [],
-          },
-        };
-      });
+              ...(hasState
+                ? {}
+                : { zero: Object.fromEntries(stateNames.map((name) => [`${name}0`, n * H])) }),
+              alloc: { ...cell.buffers(c), ...inputPart.alloc },
+              call: [
+                ...inputPart.calls,
+                {
+                  fn: cell.forwardFn,
+                  args: [T, n, E, H, inputPart.x, 'w', 'u', 'b', ...cell.forwardArgs(c)],
+                },
+              ],
+              read: [...(seq ? [cell.sequenceRead(c)] : []), ...stateReads.flat()],
+              keep: tape
+                ? [...inputPart.keep, 'w', 'u', ...cell.keep, ...(mask === null ? [] : ['mask'])]
+                : [],
+            },
+          };
+        },
+      );
       const results = runKernelJobs(forward);
       const out = new Float32Array(at(cell.states));
-      slices.forEach(([s, n], i) => {
+      slices.forEach(([s], i) => {
         const outputs = results[i]!.outputs.slice();
         const sequence = seq ? outputs.shift()! : null;
-        const pieces = cell.stateReads(call(n, 0)).map((reads) => reads.length);
-        const finals = pieces.map((count) => concatArrays(outputs.splice(0, count)));
+        const finals = forward[i]!.pieces.map((count) => concatArrays(outputs.splice(0, count)));
         out.set(sequence ?? finals[0]!, s * S * H);
         finals.forEach((state, k) => out.set(state, at(k) + s * H));
       });
