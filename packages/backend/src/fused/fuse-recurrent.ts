@@ -188,13 +188,21 @@ function recordLookups(layer: tfl.layers.Layer): void {
 /** Embedding layers whose every consumer reads token ids: they skip gathering embeddings. */
 const tokenOnlyEmbeddings = new WeakSet<object>();
 
-/** Whether `layer` is a fused recurrent layer, or a Bidirectional around fused ones. */
-function readsTokens(layer: tfl.layers.Layer): boolean {
+/** The recurrent layers `layer` runs: both directions of a Bidirectional, itself, or none. */
+function recurrentLayers(layer: tfl.layers.Layer): tfl.RNN[] {
   const wrapper = layer as unknown as { forwardLayer?: tfl.RNN; backwardLayer?: tfl.RNN };
   if (wrapper.forwardLayer !== undefined && wrapper.backwardLayer !== undefined) {
-    return fusedLayers.has(wrapper.forwardLayer) && fusedLayers.has(wrapper.backwardLayer);
+    return [wrapper.forwardLayer, wrapper.backwardLayer];
   }
-  return fusedLayers.has(layer) && (layer as unknown as { cell?: unknown }).cell !== undefined;
+  return (layer as unknown as { cell?: unknown }).cell !== undefined
+    ? [layer as unknown as tfl.RNN]
+    : [];
+}
+
+/** Whether `layer` is a fused recurrent layer, or a Bidirectional around fused ones. */
+function readsTokens(layer: tfl.layers.Layer): boolean {
+  const rnns = recurrentLayers(layer);
+  return rnns.length > 0 && rnns.every((rnn) => fusedLayers.has(rnn));
 }
 
 /**
@@ -225,22 +233,14 @@ function markTokenOnlyEmbeddings(model: tfl.LayersModel): void {
  * fused whole-sequence kernel when seqpipe initialized the WASM backend and the call allows it
  * (masks included; no dropout while training, not stateful, `tanh` activation, `sigmoid` recurrent
  * activation for LSTM/GRU); otherwise the layer runs tfjs-layers' own code and the reason is
- * logged once. An Embedding layer is
- * made to remember its token ids, so a fused layer reading its output computes the input
- * projection once per distinct token. The layer's class, config and weights are unchanged, so
+ * logged once. An Embedding layer is made to remember its token ids, so a fused layer reading
+ * its output computes the input projection once per distinct token. The layer's class, config and weights are unchanged, so
  * saved models load with stock `tf.loadLayersModel`. Other layers are returned untouched.
  * Fusing a layer twice changes nothing. Returns `layer`.
  */
 export function fuseRecurrent<L extends tfl.layers.Layer>(layer: L): L {
-  const wrapper = layer as unknown as { forwardLayer?: tfl.RNN; backwardLayer?: tfl.RNN };
-  if (layer.getClassName() === 'Embedding') {
-    recordLookups(layer);
-  } else if (wrapper.forwardLayer !== undefined && wrapper.backwardLayer !== undefined) {
-    fuseLayer(wrapper.forwardLayer);
-    fuseLayer(wrapper.backwardLayer);
-  } else if ((layer as unknown as { cell?: unknown }).cell !== undefined) {
-    fuseLayer(layer as unknown as tfl.RNN);
-  }
+  if (layer.getClassName() === 'Embedding') recordLookups(layer);
+  else for (const rnn of recurrentLayers(layer)) fuseLayer(rnn);
   return layer;
 }
 
