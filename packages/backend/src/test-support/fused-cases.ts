@@ -47,3 +47,27 @@ export function paddingMask(
   });
   return tf.tensor2d(m, [B, T], dtype);
 }
+
+/**
+ * Checks a masked `returnSequences` output `y [B][T][H]` step by step: a masked step repeats
+ * the previous output (`h0`'s row at step 0), a kept one changes it; the final `h` is the last
+ * step's output.
+ */
+export function expectMaskedStepsCarryOver(
+  output: tf.Tensor,
+  h: tf.Tensor,
+  mask: tf.Tensor,
+  h0: tf.Tensor,
+): void {
+  const y = output.arraySync() as number[][][];
+  const m = mask.arraySync() as Array<Array<number | boolean>>;
+  const start = h0.arraySync() as number[][];
+  y.forEach((row, bb) => {
+    row.forEach((step, t) => {
+      const prev = t === 0 ? start[bb] : row[t - 1];
+      if (Number(m[bb]![t]) === 0) expect(step).toEqual(prev);
+      else expect(step).not.toEqual(prev);
+    });
+  });
+  expect(h.arraySync()).toEqual(y.map((row) => row[row.length - 1]));
+}
