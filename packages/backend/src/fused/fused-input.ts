@@ -5,7 +5,7 @@ import type { KernelCall } from './kernel-host.js';
 /**
  * How a fused recurrent call gets its input rows `x [B,T,E]`: copied in as they are, or — when
  * `x` is an Embedding layer's output — as the distinct tokens of each slice, looked up in the
- * embedding table inside the kernel. An IMDB batch has 32,000 input rows but a few thousand
+ * embedding table inside the kernel. An IMDB batch has 32,000 input rows but at most 10,000
  * distinct words: the input projection `x·W` and its gradients are then computed once per
  * distinct word (`project_tokens` in csrc/fused_rnn.c), the 4 MB `x` never enters the kernel's
  * memory, the Embedding's gradient comes out as the table's gradient (no `dx`, no
