@@ -76,8 +76,29 @@ static void restore_masked_dh(const f32 *mask, int T, int B, int H, int t, const
  * misses L1 on every load (the seq2seq model's GEMMs ran at half speed). Per module instance. */
 static f32 PANEL[KC * 8] __attribute__((aligned(16)));
 
-static void gemm(int M, int N, int K, const f32 *A, int lda, const f32 *B, int ldb, f32 *C, int ldc,
-                 int accumulate) {
+/* Copies rows k0..k1-1 of B's 8 columns from j into dst [k1-k0][8]. */
+static inline void pack_panel(const f32 *B, int ldb, int k0, int k1, int j, f32 *dst) {
+  for (int k = k0; k < k1; k++, dst += 8) {
+    const f32 *src = B + (long)k * ldb + j;
+    wasm_v128_store(dst, wasm_v128_load(src));
+    wasm_v128_store(dst + 4, wasm_v128_load(src + 4));
+  }
+}
+
+/* All of B's full 8-column panels, packed once for GEMMs that reuse B (a recurrent kernel's
+ * per-step products) into bp, K * (N & ~7) floats: the panel of columns j.. for the K block from k0 is at
+ * bp + k0 * n8 + j * (k1 - k0), [k1 - k0][8]. Columns past the last full panel stay in B. */
+static void pack_panels(int K, int N, const f32 *B, int ldb, f32 *bp) {
+  const int n8 = N & ~7;
+  for (int k0 = 0; k0 < K; k0 += KC) {
+    const int k1 = k0 + KC < K ? k0 + KC : K;
+    for (int j = 0; j < n8; j += 8) pack_panel(B, ldb, k0, k1, j, bp + (long)k0 * n8 + (long)j * (k1 - k0));
+  }
+}
+
+/* bp: B packed by pack_panels, or 0 (panels are packed here when two row blocks reuse them). */
+static void gemm_bp(int M, int N, int K, const f32 *A, int lda, const f32 *B, int ldb, const f32 *bp,
+                    f32 *C, int ldc, int accumulate) {
   const int n8 = N & ~7, m4 = M & ~3;
   /* Packing costs a panel copy per (K block, panel): worth it once two row blocks reuse it. */
   const int pack = M >= 8;
@@ -87,13 +108,11 @@ static void gemm(int M, int N, int K, const f32 *A, int lda, const f32 *B, int l
     for (int j = 0; j < n8; j += 8) {
       const f32 *panel = B + (long)k0 * ldb + j;
       int ps = ldb; /* the panel's row stride */
-      if (pack) {
-        for (int k = k0; k < k1; k++) {
-          const f32 *src = B + (long)k * ldb + j;
-          f32 *dst = PANEL + (k - k0) * 8;
-          wasm_v128_store(dst, wasm_v128_load(src));
-          wasm_v128_store(dst + 4, wasm_v128_load(src + 4));
-        }
+      if (bp) {
+        panel = bp + (long)k0 * n8 + (long)j * (k1 - k0);
+        ps = 8;
+      } else if (pack) {
+        pack_panel(B, ldb, k0, k1, j, PANEL);
         panel = PANEL;
         ps = 8;
       }
@@ -162,6 +181,11 @@ static void gemm(int M, int N, int K, const f32 *A, int lda, const f32 *B, int l
   }
 }
 
+static void gemm(int M, int N, int K, const f32 *A, int lda, const f32 *B, int ldb, f32 *C, int ldc,
+                 int accumulate) {
+  gemm_bp(M, N, K, A, lda, B, ldb, 0, C, ldc, accumulate);
+}
+
 /* dst[C,R] = transpose of src[R,C] (src row stride lds). */
 static void transpose(int R, int Cn, const f32 *src, int lds, f32 *dst) {
   for (int r0 = 0; r0 < R; r0 += 32)
@@ -185,10 +209,37 @@ static void col_sum(long rows, int N, const f32 *a, int lda, f32 *db) {
   for (long r = 0; r < rows; r++) add_row(db, a + r * lda, N);
 }
 
+/* d[N] += v z[N] (a product, then a sum: what gemm does per term). */
+static inline void add_scaled_row(f32 *d, f32 v, const f32 *z, int N) {
+  const v128_t s = wasm_f32x4_splat(v);
+  int j = 0;
+  for (; j + 4 <= N; j += 4)
+    wasm_v128_store(d + j, wasm_f32x4_add(wasm_v128_load(d + j), wasm_f32x4_mul(s, wasm_v128_load(z + j))));
+  for (; j < N; j++) d[j] += v * z[j];
+}
+
+/* Whether x [rows, E] is sparse enough (at most one nonzero in 8: a one-hot input, as a character
+ * model's) that its products are cheaper nonzero by nonzero than as a GEMM. Each nonzero then
+ * costs a row update; the terms that skips are products with 0, so the results are bit for bit
+ * the GEMM's (for finite weights). */
+static int is_sparse(long rows, int E, const f32 *x) {
+  const long n = rows * E, limit = n / 8;
+  long nonzero = 0;
+  for (long i = 0; i < n; i++)
+    if (x[i] != 0.0f && ++nonzero > limit) return 0;
+  return 1;
+}
+
 /* out[rows, G] = x[rows, E] w[E, G] + b (b first, then the products in k order). */
 static void project_input(long rows, int E, int G, const f32 *x, const f32 *w, const f32 *b, f32 *out) {
   for (long r = 0; r < rows; r++) __builtin_memcpy(out + r * G, b, (unsigned long)G * sizeof(f32));
-  gemm((int)rows, G, E, x, E, w, G, out, G, 1);
+  if (!is_sparse(rows, E, x)) {
+    gemm((int)rows, G, E, x, E, w, G, out, G, 1);
+    return;
+  }
+  for (long r = 0; r < rows; r++)
+    for (int k = 0; k < E; k++)
+      if (x[r * E + k] != 0.0f) add_scaled_row(out + r * G, x[r * E + k], w + (long)k * G, G);
 }
 
 /* dx[rows, E] = dz w^T (skipped for dx = 0: nothing needs it) and dw[E, G] = x^T dz (dz [rows, G]);
@@ -199,6 +250,13 @@ static void input_gradients(long rows, int E, int G, const f32 *x, const f32 *w,
     f32 *wt = tmp; /* [G, E] */
     transpose(E, G, w, G, wt);
     gemm((int)rows, E, G, dz, G, wt, E, dx, E, 0);
+  }
+  if (is_sparse(rows, E, x)) {
+    __builtin_memset(dw, 0, (unsigned long)E * G * sizeof(f32));
+    for (long r = 0; r < rows; r++)
+      for (int k = 0; k < E; k++)
+        if (x[r * E + k] != 0.0f) add_scaled_row(dw + (long)k * G, x[r * E + k], dz + r * G, G);
+    return;
   }
   f32 *xt = tmp; /* [E, rows] */
   transpose((int)rows, E, x, E, xt);
@@ -254,23 +312,25 @@ void project_tokens_backward(int rows, int U, int E, int G, int V, const f32 *id
  *  their pre-activations, which backward overwrites with zeros)
  *  hseq, cseq [T+1,B,H] (out: states, index 0 = h0 / c0)
  *  y (optional, 0 = none) [B,T,H]: the sequence output
+ *  up: scratch for u's packed panels (pack_panels), 4H*H floats
  */
 EXPORT(lstm_forward)
 void lstm_forward(int T, int B, int E, int H, const f32 *x, const f32 *w, const f32 *u, const f32 *b,
                   const f32 *h0, const f32 *c0, const f32 *mask, f32 *gates, f32 *hseq, f32 *cseq,
-                  f32 *y) {
+                  f32 *y, f32 *up) {
   const int G = 4 * H, BH = B * H;
   const long rows = (long)B * T;
   /* gates = x w + b, all steps at once */
   if (x) project_input(rows, E, G, x, w, b, gates);
   __builtin_memcpy(hseq, h0, (unsigned long)BH * sizeof(f32));
   __builtin_memcpy(cseq, c0, (unsigned long)BH * sizeof(f32));
+  pack_panels(H, G, u, G, up);
   const int h4 = H & ~3;
   for (int t = 0; t < T; t++) {
     const f32 *hp = hseq + (long)t * BH, *cp = cseq + (long)t * BH;
     f32 *hn = hseq + (long)(t + 1) * BH, *cn = cseq + (long)(t + 1) * BH;
     f32 *zt = gates + (long)t * G; /* row bb at zt + bb*T*G */
-    gemm(B, G, H, hp, H, u, G, zt, T * G, 1);
+    gemm_bp(B, G, H, hp, H, u, G, up, zt, T * G, 1);
     for (int bb = 0; bb < B; bb++) {
       f32 *z = zt + (long)bb * T * G;
       const f32 *cpr = cp + bb * H;
@@ -313,7 +373,7 @@ void lstm_forward(int T, int B, int E, int H, const f32 *x, const f32 *w, const 
  *  dy: [B,T,H] when dy_seq, else [B,H] (gradient of the last output); dhT, dcT [B,H] or 0
  *  out: dx [B,T,E] (0: not needed), dw [E,4H] (both untouched when x = 0:
  *  project_tokens_backward), du [H,4H], db [4H], dh0, dc0 [B,H]
- *  scratch: at least max(E, H) * B*T + 4H*max(E, H) floats
+ *  scratch: at least max(E, H) * B*T + 4H*max(E, H) + 4H*H floats
  */
 EXPORT(lstm_backward)
 void lstm_backward(int T, int B, int E, int H, const f32 *x, const f32 *w, const f32 *u,
@@ -328,7 +388,9 @@ void lstm_backward(int T, int B, int E, int H, const f32 *x, const f32 *w, const
   }
   f32 *ut = scratch;                  /* [4H, H] */
   f32 *carry = scratch + (long)G * H; /* [B, H]: dh passing through masked rows */
+  f32 *utp = carry + BH;              /* u^T's packed panels */
   transpose(H, G, u, G, ut);
+  pack_panels(G, H, ut, H, utp);
   const int h4 = H & ~3;
   const v128_t one = wasm_f32x4_splat(1.0f);
   for (int t = T - 1; t >= 0; t--) {
@@ -376,7 +438,7 @@ void lstm_backward(int T, int B, int E, int H, const f32 *x, const f32 *w, const
       }
     }
     /* dh_{t-1} = dz_t u^T */
-    gemm(B, H, G, zt, T * G, ut, H, dh, H, 0);
+    gemm_bp(B, H, G, zt, T * G, ut, H, utp, dh, H, 0);
     restore_masked_dh(mask, T, B, H, t, carry, dh);
   }
   /* batched parameter and input gradients; rows of dz are (b, t) */
@@ -415,17 +477,19 @@ static void gather_prev_h_t(int T, int B, int H, const f32 *hs, const f32 *h0, f
  *  x [B,T,E] (0: hs already holds x w + b, from project_tokens), w [E,H], u [H,H], b [H],
  *  h0 [B,H], mask [B,T] or 0
  *  hs [B,T,H] (out: h_t for every step; also the sequence output, kept for backward)
+ *  up: scratch for u's packed panels (pack_panels), H*H floats
  */
 EXPORT(simple_rnn_forward)
 void simple_rnn_forward(int T, int B, int E, int H, const f32 *x, const f32 *w, const f32 *u,
-                        const f32 *b, const f32 *h0, const f32 *mask, f32 *hs) {
+                        const f32 *b, const f32 *h0, const f32 *mask, f32 *hs, f32 *up) {
   const long rows = (long)B * T;
   if (x) project_input(rows, E, H, x, w, b, hs);
+  pack_panels(H, H, u, H, up);
   const int h4 = H & ~3;
   for (int t = 0; t < T; t++) {
     f32 *at = hs + (long)t * H; /* row bb at at + bb*T*H */
-    if (t == 0) gemm(B, H, H, h0, H, u, H, at, T * H, 1);
-    else gemm(B, H, H, at - H, T * H, u, H, at, T * H, 1);
+    if (t == 0) gemm_bp(B, H, H, h0, H, u, H, up, at, T * H, 1);
+    else gemm_bp(B, H, H, at - H, T * H, u, H, up, at, T * H, 1);
     for (int bb = 0; bb < B; bb++) {
       f32 *a = at + (long)bb * T * H;
       if (masked(mask, T, bb, t)) {
@@ -445,7 +509,7 @@ void simple_rnn_forward(int T, int B, int E, int H, const f32 *x, const f32 *w, 
  *  dy: [B,T,H] when dy_seq, else [B,H] (gradient of the last output); dhT [B,H] or 0
  *  out: dx [B,T,E] (0: not needed), dw [E,H] (both untouched when x = 0:
  *  project_tokens_backward), du [H,H], db [H], dh0 [B,H]
- *  scratch: at least B*T*H + max(E, H) * (B*T + H) floats
+ *  scratch: at least B*T*H + max(E, H) * (B*T + H) + H*H floats
  */
 EXPORT(simple_rnn_backward)
 void simple_rnn_backward(int T, int B, int E, int H, const f32 *x, const f32 *w, const f32 *u,
@@ -459,7 +523,9 @@ void simple_rnn_backward(int T, int B, int E, int H, const f32 *x, const f32 *w,
   for (int k = 0; k < BH; k++) dh[k] = (dhT ? dhT[k] : 0.0f) + (!dy_seq && dy ? dy[k] : 0.0f);
   f32 *ut = tmp;                  /* [H, H] */
   f32 *carry = tmp + (long)H * H; /* [B, H]: dh passing through masked rows */
+  f32 *utp = carry + BH;          /* u^T's packed panels */
   transpose(H, H, u, H, ut);
+  pack_panels(H, H, ut, H, utp);
   const int h4 = H & ~3;
   const v128_t one = wasm_f32x4_splat(1.0f);
   for (int t = T - 1; t >= 0; t--) {
@@ -487,7 +553,7 @@ void simple_rnn_backward(int T, int B, int E, int H, const f32 *x, const f32 *w,
         d[j] = g * (1.0f - h[j] * h[j]);
       }
     }
-    gemm(B, H, H, da + (long)t * H, T * H, ut, H, dh, H, 0);
+    gemm_bp(B, H, H, da + (long)t * H, T * H, ut, H, utp, dh, H, 0);
     restore_masked_dh(mask, T, B, H, t, carry, dh);
   }
   if (x) input_gradients(rows, E, H, x, w, da, dx, dw, tmp);
@@ -508,20 +574,24 @@ void simple_rnn_backward(int T, int B, int E, int H, const f32 *x, const f32 *w,
  *  gates [B,T,3H] (out: z, r, hh per step), hs [B,T,H] (out: h_t, the sequence output),
  *  rhs [B,T,H] (out: r h_{t-1}); all kept for backward (masked steps compute z, r and r h_{t-1}
  *  like kept ones, so every kept buffer stays finite, but copy h_{t-1} into h_t)
+ *  up: scratch for the packed panels (pack_panels) of [uz ur] and uh, 3H*H floats
  */
 EXPORT(gru_forward)
 void gru_forward(int T, int B, int E, int H, const f32 *x, const f32 *w, const f32 *u, const f32 *b,
-                 const f32 *h0, const f32 *mask, f32 *gates, f32 *hs, f32 *rhs) {
+                 const f32 *h0, const f32 *mask, f32 *gates, f32 *hs, f32 *rhs, f32 *up) {
   const int G = 3 * H;
   const long rows = (long)B * T;
   if (x) project_input(rows, E, G, x, w, b, gates);
+  f32 *uzr = up, *uhp = up + (long)2 * H * H;
+  pack_panels(H, 2 * H, u, G, uzr);
+  pack_panels(H, H, u + 2 * H, G, uhp);
   const int h4 = H & ~3;
   const v128_t one = wasm_f32x4_splat(1.0f);
   for (int t = 0; t < T; t++) {
     f32 *zt = gates + (long)t * G; /* row bb at zt + bb*T*G */
     const f32 *hp0 = t == 0 ? h0 : hs + (long)(t - 1) * H;
     const int ldh = t == 0 ? H : T * H;
-    gemm(B, 2 * H, H, hp0, ldh, u, G, zt, T * G, 1);
+    gemm_bp(B, 2 * H, H, hp0, ldh, u, G, uzr, zt, T * G, 1);
     for (int bb = 0; bb < B; bb++) {
       f32 *z = zt + (long)bb * T * G;
       const f32 *hp = hp0 + (long)bb * ldh;
@@ -537,7 +607,7 @@ void gru_forward(int T, int B, int E, int H, const f32 *x, const f32 *w, const f
         z[j] = zs; z[H + j] = rs; rh[j] = rs * hp[j];
       }
     }
-    gemm(B, H, H, rhs + (long)t * H, T * H, u + 2 * H, G, zt + 2 * H, T * G, 1);
+    gemm_bp(B, H, H, rhs + (long)t * H, T * H, u + 2 * H, G, uhp, zt + 2 * H, T * G, 1);
     for (int bb = 0; bb < B; bb++) {
       f32 *z = zt + (long)bb * T * G;
       const f32 *hp = hp0 + (long)bb * ldh;
@@ -569,7 +639,7 @@ void gru_forward(int T, int B, int E, int H, const f32 *x, const f32 *w, const f
  *  dy: [B,T,H] when dy_seq, else [B,H]; dhT [B,H] or 0
  *  out: dx [B,T,E] (0: not needed), dw [E,3H] (both untouched when x = 0:
  *  project_tokens_backward), du [H,3H], db [3H], dh0 [B,H]
- *  scratch: at least max(E, H) * (B*T + 3H) + B*H floats
+ *  scratch: at least max(E, H) * (B*T + 3H) + B*H + 3H*H floats
  */
 EXPORT(gru_backward)
 void gru_backward(int T, int B, int E, int H, const f32 *x, const f32 *w, const f32 *u,
@@ -582,7 +652,10 @@ void gru_backward(int T, int B, int E, int H, const f32 *x, const f32 *w, const 
   for (int k = 0; k < BH; k++) dh[k] = (dhT ? dhT[k] : 0.0f) + (!dy_seq && dy ? dy[k] : 0.0f);
   f32 *ut = scratch;         /* [3H, H]: rows 0..2H-1 = [uz ur]^T, rows 2H.. = uh^T */
   f32 *drh = scratch + G * H; /* [B, H]: gradient of r h_{t-1} */
+  f32 *uhtp = drh + BH, *uzrtp = uhtp + (long)H * H; /* packed panels of uh^T, [uz ur]^T */
   transpose(H, G, u, G, ut);
+  pack_panels(H, H, ut + (long)2 * H * H, H, uhtp);
+  pack_panels(2 * H, H, ut, H, uzrtp);
   const int h4 = H & ~3;
   const v128_t one = wasm_f32x4_splat(1.0f);
   for (int t = T - 1; t >= 0; t--) {
@@ -617,7 +690,7 @@ void gru_backward(int T, int B, int E, int H, const f32 *x, const f32 *w, const 
       }
     }
     /* d(r h_{t-1}) = dhh_pre uh^T */
-    gemm(B, H, H, zt + 2 * H, T * G, ut + (long)2 * H * H, H, drh, H, 0);
+    gemm_bp(B, H, H, zt + 2 * H, T * G, ut + (long)2 * H * H, H, uhtp, drh, H, 0);
     for (int bb = 0; bb < B; bb++) {
       f32 *z = zt + (long)bb * T * G, *dhr = dh + bb * H;
       const f32 *hp = prev_h(hs, h0, T, H, bb, t), *d = drh + bb * H;
@@ -636,7 +709,7 @@ void gru_backward(int T, int B, int E, int H, const f32 *x, const f32 *w, const 
       }
     }
     /* dh_{t-1} += [dz dr] [uz ur]^T */
-    gemm(B, H, 2 * H, zt, T * G, ut, H, dh, H, 1);
+    gemm_bp(B, H, 2 * H, zt, T * G, ut, H, uzrtp, dh, H, 1);
   }
   f32 *tmp = scratch;
   if (x) input_gradients(rows, E, G, x, w, gates, dx, dw, tmp);

@@ -259,10 +259,11 @@ export const LSTM_CELL: CellKernel = {
     hseq: (T + 1) * n * H,
     cseq: (T + 1) * n * H,
     ...(seq ? { y: n * T * H } : {}),
+    up: H * G,
   }),
   keep: ['gates', 'hseq', 'cseq'],
-  // lstm_forward(..., h0, c0, mask, gates, hseq, cseq, y)
-  forwardArgs: ({ mask, seq }) => ['h0', 'c0', mask, 'gates', 'hseq', 'cseq', seq ? 'y' : 0],
+  // lstm_forward(..., h0, c0, mask, gates, hseq, cseq, y, up): up holds u's packed panels.
+  forwardArgs: ({ mask, seq }) => ['h0', 'c0', mask, 'gates', 'hseq', 'cseq', seq ? 'y' : 0, 'up'],
   sequenceRead: ({ n, dims: { T, H } }) => ['y', 0, n * T * H],
   // hseq/cseq are [T+1, n, H]: the last step's block.
   stateReads: ({ n, dims: { T, H } }) => [
@@ -274,7 +275,7 @@ export const LSTM_CELL: CellKernel = {
     ...[mask, 'gates', 'hseq', 'cseq', 'dy', seq ? 1 : 0, 'dhT', 'dcT', dx],
     ...['dw', 'du', 'db', 'dh0', 'dc0', 'scratch'],
   ],
-  scratch: ({ n, dims: { T, E, H, G } }) => Math.max(E, H) * (n * T + G),
+  scratch: ({ n, dims: { T, E, H, G } }) => Math.max(E, H) * (n * T + G) + G * H,
   // lstm_backward overwrites gates with dz.
   projection: 'gates',
   projectionGradient: 'gates',
@@ -291,10 +292,10 @@ export const SIMPLE_RNN_CELL: CellKernel = {
   states: 1,
   forwardFn: 'simple_rnn_forward',
   backwardFn: 'simple_rnn_backward',
-  buffers: ({ n, dims: { T, H } }) => ({ hs: n * T * H }),
+  buffers: ({ n, dims: { T, H } }) => ({ hs: n * T * H, up: H * H }),
   keep: ['h0', 'hs'],
-  // simple_rnn_forward(..., h0, mask, hs)
-  forwardArgs: ({ mask }) => ['h0', mask, 'hs'],
+  // simple_rnn_forward(..., h0, mask, hs, up): up holds u's packed panels.
+  forwardArgs: ({ mask }) => ['h0', mask, 'hs', 'up'],
   sequenceRead: ({ n, dims: { T, H } }) => ['hs', 0, n * T * H],
   stateReads: ({ n, dims: { T, H } }) => [lastSteps(n, T, H)],
   // simple_rnn_backward(..., h0, mask, hs, dy, dy_seq, dhT, dx, dw, du, db, dh0, scratch)
@@ -302,7 +303,7 @@ export const SIMPLE_RNN_CELL: CellKernel = {
     ...['h0', mask, 'hs', 'dy', seq ? 1 : 0, 'dhT', dx],
     ...['dw', 'du', 'db', 'dh0', 'scratch'],
   ],
-  scratch: ({ n, dims: { T, E, H } }) => n * T * H + Math.max(E, H) * (n * T + H),
+  scratch: ({ n, dims: { T, E, H } }) => n * T * H + Math.max(E, H) * (n * T + H) + H * H,
   // simple_rnn_backward leaves dz at the start of its scratch.
   projection: 'hs',
   projectionGradient: 'scratch',
@@ -315,10 +316,16 @@ export const GRU_CELL: CellKernel = {
   states: 1,
   forwardFn: 'gru_forward',
   backwardFn: 'gru_backward',
-  buffers: ({ n, dims: { T, H } }) => ({ gates: n * T * 3 * H, hs: n * T * H, rhs: n * T * H }),
+  buffers: ({ n, dims: { T, H } }) => ({
+    gates: n * T * 3 * H,
+    hs: n * T * H,
+    rhs: n * T * H,
+    up: 3 * H * H,
+  }),
   keep: ['h0', 'gates', 'hs', 'rhs'],
-  // gru_forward(..., h0, mask, gates, hs, rhs): z, r, hh per step, and r ⊙ h.
-  forwardArgs: ({ mask }) => ['h0', mask, 'gates', 'hs', 'rhs'],
+  // gru_forward(..., h0, mask, gates, hs, rhs, up): z, r, hh per step, and r ⊙ h; up holds u's
+  // packed panels.
+  forwardArgs: ({ mask }) => ['h0', mask, 'gates', 'hs', 'rhs', 'up'],
   sequenceRead: ({ n, dims: { T, H } }) => ['hs', 0, n * T * H],
   stateReads: ({ n, dims: { T, H } }) => [lastSteps(n, T, H)],
   // gru_backward(..., h0, mask, gates, hs, rhs, dy, dy_seq, dhT, dx, dw, du, db, dh0, scratch)
@@ -326,7 +333,7 @@ export const GRU_CELL: CellKernel = {
     ...['h0', mask, 'gates', 'hs', 'rhs', 'dy', seq ? 1 : 0, 'dhT', dx],
     ...['dw', 'du', 'db', 'dh0', 'scratch'],
   ],
-  scratch: ({ n, dims: { T, E, H } }) => Math.max(E, H) * (n * T + 3 * H) + n * H,
+  scratch: ({ n, dims: { T, E, H } }) => Math.max(E, H) * (n * T + 3 * H) + n * H + 3 * H * H,
   // gru_backward overwrites gates with dz.
   projection: 'gates',
   projectionGradient: 'gates',

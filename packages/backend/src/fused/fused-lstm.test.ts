@@ -10,6 +10,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../init-backend.js';
 import {
   expectMaskedStepsCarryOver,
+  caseInput,
   maxAbsDiff,
   paddingMask,
   values,
@@ -32,7 +33,7 @@ function run(c: Case, fused: boolean): number[][] {
     returnState: true,
   });
   const result = tf.tidy(() => {
-    const x = tf.tensor3d(values(B * T * E, 1), [B, T, E]);
+    const x = tf.tensor3d(caseInput(c, 1), [B, T, E]);
     const k = tf.tensor2d(values(E * 4 * H, 2, 0.5), [E, 4 * H]);
     const u = tf.tensor2d(values(H * 4 * H, 3, 0.5), [H, 4 * H]);
     const b = tf.tensor1d(values(4 * H, 4, 0.5));
@@ -95,6 +96,26 @@ const CASES: Case[] = [
   { B: 5, T: 4, E: 3, H: 4, returnSequences: true, goBackwards: false, initialState: true },
   { B: 2, T: 6, E: 7, H: 5, returnSequences: true, goBackwards: true, initialState: true },
   { B: 1, T: 3, E: 9, H: 12, returnSequences: false, goBackwards: true, initialState: false },
+  {
+    B: 6,
+    T: 5,
+    E: 12,
+    H: 8,
+    returnSequences: true,
+    goBackwards: false,
+    initialState: true,
+    oneHot: true,
+  },
+  {
+    B: 4,
+    T: 3,
+    E: 10,
+    H: 5,
+    returnSequences: false,
+    goBackwards: true,
+    initialState: false,
+    oneHot: true,
+  },
 ];
 
 /** Every returnSequences x goBackwards x initialState combination with a padding mask. */

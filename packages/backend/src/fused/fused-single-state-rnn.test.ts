@@ -4,6 +4,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../init-backend.js';
 import {
   expectMaskedStepsCarryOver,
+  caseInput,
   maxAbsDiff,
   paddingMask,
   values,
@@ -30,7 +31,7 @@ function run(c: Case, fused: boolean): number[][] {
       ? tfl.layers.gru({ ...config, recurrentActivation: 'sigmoid', returnState: true })
       : tfl.layers.simpleRNN({ ...config, returnState: true });
   const result = tf.tidy(() => {
-    const x = tf.tensor3d(values(B * T * E, 1), [B, T, E]);
+    const x = tf.tensor3d(caseInput(c, 1), [B, T, E]);
     const k = tf.tensor2d(values(E * G, 2, 0.5), [E, G]);
     const u = tf.tensor2d(values(H * G, 3, 0.5), [H, G]);
     const b = tf.tensor1d(values(G, 4, 0.5));
@@ -83,6 +84,16 @@ const SHAPES: Array<Omit<Case, 'cell'>> = [
   { B: 5, T: 4, E: 3, H: 4, returnSequences: true, goBackwards: false, initialState: true },
   { B: 2, T: 6, E: 7, H: 5, returnSequences: true, goBackwards: true, initialState: true },
   { B: 1, T: 3, E: 9, H: 12, returnSequences: false, goBackwards: true, initialState: false },
+  {
+    B: 6,
+    T: 5,
+    E: 12,
+    H: 8,
+    returnSequences: true,
+    goBackwards: false,
+    initialState: true,
+    oneHot: true,
+  },
 ];
 /** Every returnSequences x goBackwards x initialState combination with a padding mask. */
 const MASK_DTYPES = ['float32', 'int32', 'bool'] as const;

@@ -29,6 +29,25 @@ export interface FusedCase {
   initialState: boolean;
   /** Run with {@link paddingMask} in this dtype. */
   mask?: 'float32' | 'int32' | 'bool';
+  /** One-hot input rows (the kernels' sparse input path), see {@link caseInput}. */
+  oneHot?: boolean;
+}
+
+/**
+ * A case's input `x [B, T, E]`: {@link values}, or with `oneHot` one-hot rows, as a character
+ * model's, where every fifth row is all zeros (padding) and every seventh has its 1 scaled.
+ */
+export function caseInput(c: FusedCase, seed: number): Float32Array {
+  const { B, T, E } = c;
+  if (c.oneHot !== true) return values(B * T * E, seed);
+  const x = new Float32Array(B * T * E);
+  const picks = values(B * T, seed);
+  for (let r = 0; r < B * T; r++) {
+    if (r % 5 === 4) continue;
+    const k = Math.min(E - 1, Math.floor(((picks[r]! + 1) / 2) * E));
+    x[r * E + k] = r % 7 === 3 ? 1.75 : 1;
+  }
+  return x;
 }
 
 /**
