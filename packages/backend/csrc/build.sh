@@ -1,12 +1,25 @@
 #!/bin/sh
-# Builds fused_rnn.wasm from fused_rnn.c with Debian clang + lld (wasm32, SIMD128, no libc)
-# and regenerates ../src/fused/fused-rnn-wasm.ts (the same bytes, base64, for bundles).
+# Builds the kernels with Debian clang + lld (wasm32, SIMD128, no libc): fused_rnn.wasm from
+# fused_rnn.c and heap_kernels.wasm from heap_kernels.c, into the directory given (default: here,
+# which also regenerates their base64 copies in ../src, for bundles).
 set -eu
 cd "$(dirname "$0")"
 CLANG="${CLANG:-clang}"
-OUT="${1:-fused_rnn.wasm}"
-"$CLANG" --target=wasm32 -nostdlib -O3 -msimd128 -mbulk-memory -ffp-contract=off \
-  -Wall -Wextra -Wno-unused-parameter \
-  -Wl,--no-entry -Wl,--export=__heap_base -Wl,--initial-memory=1048576 \
-  -Wl,--strip-all -o "$OUT" fused_rnn.c
-if [ "$OUT" = fused_rnn.wasm ]; then node embed-wasm.mjs fused_rnn.wasm ../src/fused/fused-rnn-wasm.ts; fi
+OUT="${1:-.}"
+FLAGS="--target=wasm32 -nostdlib -O3 -msimd128 -mbulk-memory -ffp-contract=off -Wall -Wextra -Wno-unused-parameter -Wl,--no-entry -Wl,--strip-all"
+# shellcheck disable=SC2086
+"$CLANG" $FLAGS -Wl,--export=__heap_base -Wl,--initial-memory=1048576 -o "$OUT/fused_rnn.wasm" fused_rnn.c
+# heap_kernels runs in tfjs-backend-wasm's memory: it imports it and must not own any of it.
+# shellcheck disable=SC2086
+"$CLANG" $FLAGS -Wl,--import-memory -o "$OUT/heap_kernels.wasm" heap_kernels.c
+if command -v llvm-objdump >/dev/null; then
+  if llvm-objdump -h "$OUT/heap_kernels.wasm" | grep -q DATA ||
+    llvm-objdump -d "$OUT/heap_kernels.wasm" | grep -q 'global\.[gs]et'; then
+    echo "heap_kernels.wasm has static data or uses the stack: it would write into tfjs' memory" >&2
+    exit 1
+  fi
+fi
+if [ "$OUT" = . ]; then
+  node embed-wasm.mjs fused_rnn.wasm ../src/fused/fused-rnn-wasm.ts FUSED_RNN
+  node embed-wasm.mjs heap_kernels.wasm ../src/kernels/heap-kernels-wasm.ts HEAP_KERNELS
+fi

@@ -17,3 +17,4 @@ export type { FusedRnnOptions, FusedRnnResult } from './fused/fused-single-state
 export { fuseModel, fuseRecurrent, setFusedRecurrentLog } from './fused/fuse-recurrent.js';
 export type { FuseModelOptions } from './fused/fuse-recurrent.js';
 export { kernelThreadStats } from './fused/kernel-threads.js';
+export { fusedAdam } from './fused-adam.js';

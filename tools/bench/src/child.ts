@@ -87,12 +87,16 @@ async function main(): Promise<void> {
   const workload = findWorkload(args.workload);
   if (workload === undefined) throw new Error(`unknown workload ${args.workload}`);
   const { layers, backend } = await setUpSystem(args.system);
-  const model = buildModel(workload, layers);
-  if (args.system.startsWith('seqpipe')) {
-    // As compiled pipelines: the Embedding hands its token ids to the fused layer after it.
-    const { fuseModel } = await import('@seqpipe/backend');
-    fuseModel(model, { lazyEmbeddings: true });
-  }
+  // seqpipe's systems run as compiled pipelines do: the Embedding hands its token ids to the
+  // fused layer after it, and the optimizer is fusedAdam (tfjs' Adam, bit for bit, one kernel
+  // per variable on wasm).
+  const seqpipe = args.system.startsWith('seqpipe') ? await import('@seqpipe/backend') : undefined;
+  const model = buildModel(
+    workload,
+    layers,
+    seqpipe === undefined ? undefined : () => seqpipe.fusedAdam(0.001),
+  );
+  seqpipe?.fuseModel(model, { lazyEmbeddings: true });
   if (args.mode === 'cold') {
     const one = makeBatch(workload, 1, 3);
     predictSync(model, one.xs);

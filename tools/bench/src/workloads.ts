@@ -117,7 +117,12 @@ export function lcg(seed: number): () => number {
   };
 }
 
-export function buildModel(w: Workload, layers: RecurrentLayers): tfl.LayersModel {
+/** `optimizer`: the training optimizer (Adam, learning rate 0.001, for every system). */
+export function buildModel(
+  w: Workload,
+  layers: RecurrentLayers,
+  optimizer: () => tf.Optimizer = () => tf.train.adam(0.001),
+): tfl.LayersModel {
   const common = { units: w.units, recurrentActivation: 'sigmoid' as const };
   const init = (seed: number) => ({
     kernelInitializer: tfl.initializers.glorotUniform({ seed }),
@@ -139,7 +144,7 @@ export function buildModel(w: Workload, layers: RecurrentLayers): tfl.LayersMode
       inputs: [encIn, decIn],
       outputs: dense.apply(decOut) as tfl.SymbolicTensor,
     });
-    model.compile({ optimizer: tf.train.adam(0.001), loss: 'categoricalCrossentropy' });
+    model.compile({ optimizer: optimizer(), loss: 'categoricalCrossentropy' });
     return model;
   }
   const model = tfl.sequential();
@@ -175,7 +180,7 @@ export function buildModel(w: Workload, layers: RecurrentLayers): tfl.LayersMode
       kernelInitializer: tfl.initializers.glorotUniform({ seed: 9 }),
     }),
   );
-  model.compile({ optimizer: tf.train.adam(0.001), loss: 'binaryCrossentropy' });
+  model.compile({ optimizer: optimizer(), loss: 'binaryCrossentropy' });
   return model;
 }
 

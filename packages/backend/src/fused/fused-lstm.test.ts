@@ -19,6 +19,7 @@ import {
 import { fusedLstm } from './fused-lstm.js';
 import { fusedRnnModule } from './fused-rnn-module.js';
 import { FUSED_RNN_WASM_SHA256 } from './fused-rnn-wasm.js';
+import { HEAP_KERNELS_WASM_SHA256 } from '../kernels/heap-kernels-wasm.js';
 
 type Case = FusedCase;
 
@@ -254,10 +255,15 @@ describe('fusedLstm (WASM SIMD whole-sequence kernel)', () => {
     tf.dispose([x, k, u, mask]);
   });
 
-  it('the committed .wasm (and its embedded copy) is what csrc/fused_rnn.c builds to', (ctx) => {
+  it('the committed .wasm files (and their embedded copies) are what csrc/*.c build to', (ctx) => {
     const csrc = fileURLToPath(new URL('../../csrc/', import.meta.url));
-    const committed = readFileSync(join(csrc, 'fused_rnn.wasm'));
-    expect(createHash('sha256').update(committed).digest('hex')).toBe(FUSED_RNN_WASM_SHA256);
+    const committed = {
+      'fused_rnn.wasm': readFileSync(join(csrc, 'fused_rnn.wasm')),
+      'heap_kernels.wasm': readFileSync(join(csrc, 'heap_kernels.wasm')),
+    };
+    const sha256 = (bytes: Buffer): string => createHash('sha256').update(bytes).digest('hex');
+    expect(sha256(committed['fused_rnn.wasm'])).toBe(FUSED_RNN_WASM_SHA256);
+    expect(sha256(committed['heap_kernels.wasm'])).toBe(HEAP_KERNELS_WASM_SHA256);
     let clang = true;
     try {
       execFileSync('clang', ['--version'], { stdio: 'ignore' });
@@ -266,15 +272,16 @@ describe('fusedLstm (WASM SIMD whole-sequence kernel)', () => {
       clang = false;
     }
     if (!clang) {
-      console.warn('notice: clang/wasm-ld not installed: not rebuilding csrc/fused_rnn.wasm');
+      console.warn('notice: clang/wasm-ld not installed: not rebuilding csrc/*.wasm');
       ctx.skip();
       return;
     }
     const dir = mkdtempSync(join(tmpdir(), 'seqpipe-fused-'));
     try {
-      const out = join(dir, 'fused_rnn.wasm');
-      execFileSync('sh', [join(csrc, 'build.sh'), out], { stdio: 'pipe' });
-      expect(readFileSync(out).equals(committed)).toBe(true);
+      execFileSync('sh', [join(csrc, 'build.sh'), dir], { stdio: 'pipe' });
+      for (const [name, bytes] of Object.entries(committed)) {
+        expect(readFileSync(join(dir, name)).equals(bytes), name).toBe(true);
+      }
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
