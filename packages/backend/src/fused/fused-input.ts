@@ -62,7 +62,10 @@ function validTokens(table: tf.Tensor, ids: tf.Tensor): Int32Array | undefined {
   const values = ids.dataSync();
   const tokens = values instanceof Int32Array ? values : Int32Array.from(values);
   const V = table.shape[0]!;
-  for (const id of tokens) if (!(id >= 0 && id < V)) return undefined;
+  for (let i = 0; i < tokens.length; i++) {
+    const id = tokens[i]!;
+    if (!(id >= 0 && id < V)) return undefined;
+  }
   return tokens;
 }
 
@@ -270,17 +273,18 @@ function reverseRows(ids: Int32Array, T: number): Int32Array {
 /** The distinct ids (as floats, for the kernel) and each position's index among them. */
 function distinctTokens(ids: Int32Array, V: number): { tokens: Float32Array; slots: Float32Array } {
   const slotOf = new Int32Array(V).fill(-1);
-  const tokens: number[] = [];
+  const tokens = new Float32Array(Math.min(V, ids.length));
   const slots = new Float32Array(ids.length);
+  let count = 0;
   for (let i = 0; i < ids.length; i++) {
     const id = ids[i]!;
     let slot = slotOf[id]!;
     if (slot < 0) {
-      slot = tokens.length;
+      slot = count++;
       slotOf[id] = slot;
-      tokens.push(id);
+      tokens[slot] = id;
     }
     slots[i] = slot;
   }
-  return { tokens: Float32Array.from(tokens), slots };
+  return { tokens: tokens.subarray(0, count), slots };
 }
