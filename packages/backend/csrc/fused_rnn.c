@@ -96,10 +96,55 @@ static void pack_panels(int K, int N, const f32 *B, int ldb, f32 *bp) {
   }
 }
 
+/* C[4, 8] (+)= A[4, k0..k1) panel (row stride ps): one register tile, products summed in k order. */
+static inline void tile_4x8(const f32 *A, int lda, const f32 *panel, int ps, int k0, int k1, f32 *C, int ldc,
+                            int acc) {
+  const f32 *a0 = A, *a1 = a0 + lda, *a2 = a1 + lda, *a3 = a2 + lda;
+  f32 *c0 = C, *c1 = c0 + ldc, *c2 = c1 + ldc, *c3 = c2 + ldc;
+  v128_t z = wasm_f32x4_splat(0.0f);
+  v128_t c00 = acc ? wasm_v128_load(c0) : z, c01 = acc ? wasm_v128_load(c0 + 4) : z;
+  v128_t c10 = acc ? wasm_v128_load(c1) : z, c11 = acc ? wasm_v128_load(c1 + 4) : z;
+  v128_t c20 = acc ? wasm_v128_load(c2) : z, c21 = acc ? wasm_v128_load(c2 + 4) : z;
+  v128_t c30 = acc ? wasm_v128_load(c3) : z, c31 = acc ? wasm_v128_load(c3 + 4) : z;
+  const f32 *b = panel;
+  for (int k = k0; k < k1; k++, b += ps) {
+    v128_t b0 = wasm_v128_load(b), b1 = wasm_v128_load(b + 4);
+    v128_t v0 = wasm_f32x4_splat(a0[k]);
+    c00 = wasm_f32x4_add(c00, wasm_f32x4_mul(v0, b0));
+    c01 = wasm_f32x4_add(c01, wasm_f32x4_mul(v0, b1));
+    v128_t v1 = wasm_f32x4_splat(a1[k]);
+    c10 = wasm_f32x4_add(c10, wasm_f32x4_mul(v1, b0));
+    c11 = wasm_f32x4_add(c11, wasm_f32x4_mul(v1, b1));
+    v128_t v2 = wasm_f32x4_splat(a2[k]);
+    c20 = wasm_f32x4_add(c20, wasm_f32x4_mul(v2, b0));
+    c21 = wasm_f32x4_add(c21, wasm_f32x4_mul(v2, b1));
+    v128_t v3 = wasm_f32x4_splat(a3[k]);
+    c30 = wasm_f32x4_add(c30, wasm_f32x4_mul(v3, b0));
+    c31 = wasm_f32x4_add(c31, wasm_f32x4_mul(v3, b1));
+  }
+  wasm_v128_store(c0, c00); wasm_v128_store(c0 + 4, c01);
+  wasm_v128_store(c1, c10); wasm_v128_store(c1 + 4, c11);
+  wasm_v128_store(c2, c20); wasm_v128_store(c2 + 4, c21);
+  wasm_v128_store(c3, c30); wasm_v128_store(c3 + 4, c31);
+}
+
+/* C[1, 8] (+)= A[1, k0..k1) panel: the rows past the last 4-row tile. */
+static inline void row_1x8(const f32 *a, const f32 *panel, int ps, int k0, int k1, f32 *c, int acc) {
+  v128_t z = wasm_f32x4_splat(0.0f);
+  v128_t s0 = acc ? wasm_v128_load(c) : z, s1 = acc ? wasm_v128_load(c + 4) : z;
+  const f32 *b = panel;
+  for (int k = k0; k < k1; k++, b += ps) {
+    v128_t v = wasm_f32x4_splat(a[k]);
+    s0 = wasm_f32x4_add(s0, wasm_f32x4_mul(v, wasm_v128_load(b)));
+    s1 = wasm_f32x4_add(s1, wasm_f32x4_mul(v, wasm_v128_load(b + 4)));
+  }
+  wasm_v128_store(c, s0); wasm_v128_store(c + 4, s1);
+}
+
 /* bp: B packed by pack_panels, or 0 (panels are packed here when two row blocks reuse them). */
 static void gemm_bp(int M, int N, int K, const f32 *A, int lda, const f32 *B, int ldb, const f32 *bp,
                     f32 *C, int ldc, int accumulate) {
-  const int n8 = N & ~7, m4 = M & ~3;
+  const int n8 = N & ~7, m4 = M & ~3, w = N - n8;
   /* Packing costs a panel copy per (K block, panel): worth it once two row blocks reuse it. */
   const int pack = M >= 8;
   for (int k0 = 0; k0 < K; k0 += KC) {
@@ -117,66 +162,27 @@ static void gemm_bp(int M, int N, int K, const f32 *A, int lda, const f32 *B, in
         ps = 8;
       }
       int i = 0;
-      for (; i < m4; i += 4) {
-        const f32 *a0 = A + (long)i * lda, *a1 = a0 + lda, *a2 = a1 + lda, *a3 = a2 + lda;
-        f32 *c0 = C + (long)i * ldc, *c1 = c0 + ldc, *c2 = c1 + ldc, *c3 = c2 + ldc;
-        v128_t z = wasm_f32x4_splat(0.0f);
-        v128_t c00 = acc ? wasm_v128_load(c0 + j) : z, c01 = acc ? wasm_v128_load(c0 + j + 4) : z;
-        v128_t c10 = acc ? wasm_v128_load(c1 + j) : z, c11 = acc ? wasm_v128_load(c1 + j + 4) : z;
-        v128_t c20 = acc ? wasm_v128_load(c2 + j) : z, c21 = acc ? wasm_v128_load(c2 + j + 4) : z;
-        v128_t c30 = acc ? wasm_v128_load(c3 + j) : z, c31 = acc ? wasm_v128_load(c3 + j + 4) : z;
-        const f32 *b = panel;
-        for (int k = k0; k < k1; k++, b += ps) {
-          v128_t b0 = wasm_v128_load(b), b1 = wasm_v128_load(b + 4);
-          v128_t v0 = wasm_f32x4_splat(a0[k]);
-          c00 = wasm_f32x4_add(c00, wasm_f32x4_mul(v0, b0));
-          c01 = wasm_f32x4_add(c01, wasm_f32x4_mul(v0, b1));
-          v128_t v1 = wasm_f32x4_splat(a1[k]);
-          c10 = wasm_f32x4_add(c10, wasm_f32x4_mul(v1, b0));
-          c11 = wasm_f32x4_add(c11, wasm_f32x4_mul(v1, b1));
-          v128_t v2 = wasm_f32x4_splat(a2[k]);
-          c20 = wasm_f32x4_add(c20, wasm_f32x4_mul(v2, b0));
-          c21 = wasm_f32x4_add(c21, wasm_f32x4_mul(v2, b1));
-          v128_t v3 = wasm_f32x4_splat(a3[k]);
-          c30 = wasm_f32x4_add(c30, wasm_f32x4_mul(v3, b0));
-          c31 = wasm_f32x4_add(c31, wasm_f32x4_mul(v3, b1));
-        }
-        wasm_v128_store(c0 + j, c00); wasm_v128_store(c0 + j + 4, c01);
-        wasm_v128_store(c1 + j, c10); wasm_v128_store(c1 + j + 4, c11);
-        wasm_v128_store(c2 + j, c20); wasm_v128_store(c2 + j + 4, c21);
-        wasm_v128_store(c3 + j, c30); wasm_v128_store(c3 + j + 4, c31);
-      }
-      for (; i < M; i++) {
-        const f32 *a = A + (long)i * lda;
-        f32 *c = C + (long)i * ldc;
-        v128_t z = wasm_f32x4_splat(0.0f);
-        v128_t s0 = acc ? wasm_v128_load(c + j) : z, s1 = acc ? wasm_v128_load(c + j + 4) : z;
-        const f32 *b = panel;
-        for (int k = k0; k < k1; k++, b += ps) {
-          v128_t v = wasm_f32x4_splat(a[k]);
-          s0 = wasm_f32x4_add(s0, wasm_f32x4_mul(v, wasm_v128_load(b)));
-          s1 = wasm_f32x4_add(s1, wasm_f32x4_mul(v, wasm_v128_load(b + 4)));
-        }
-        wasm_v128_store(c + j, s0); wasm_v128_store(c + j + 4, s1);
-      }
+      for (; i < m4; i += 4) tile_4x8(A + (long)i * lda, lda, panel, ps, k0, k1, C + (long)i * ldc + j, ldc, acc);
+      for (; i < M; i++) row_1x8(A + (long)i * lda, panel, ps, k0, k1, C + (long)i * ldc + j, acc);
     }
-    /* columns past the last full panel: a 4-wide group, then one by one */
-    const int n4 = N & ~3;
-    for (int i = 0; i < M; i++) {
-      const f32 *a = A + (long)i * lda;
-      f32 *c = C + (long)i * ldc;
-      if (n4 > n8) {
-        v128_t sum = acc ? wasm_v128_load(c + n8) : wasm_f32x4_splat(0.0f);
-        const f32 *b = B + (long)k0 * ldb + n8;
-        for (int k = k0; k < k1; k++, b += ldb)
-          sum = wasm_f32x4_add(sum, wasm_f32x4_mul(wasm_f32x4_splat(a[k]), wasm_v128_load(b)));
-        wasm_v128_store(c + n8, sum);
-      }
-      for (int j = n4; j < N; j++) {
-        f32 s = acc ? c[j] : 0.0f;
-        for (int k = k0; k < k1; k++) s += a[k] * B[(long)k * ldb + j];
-        c[j] = s;
-      }
+    if (w == 0) continue;
+    /* The last w < 8 columns: their panel zero-padded to 8 columns, each tile through a local
+     * buffer of which w columns go back to C (the same sums as full panels, in the same order). */
+    for (int k = k0; k < k1; k++) {
+      f32 *dst = PANEL + (k - k0) * 8;
+      const f32 *src = B + (long)k * ldb + n8;
+      for (int jj = 0; jj < 8; jj++) dst[jj] = jj < w ? src[jj] : 0.0f;
+    }
+    f32 t[4 * 8] __attribute__((aligned(16)));
+    for (int i = 0; i < M; i += 4) {
+      const int rows = M - i < 4 ? M - i : 4;
+      for (int r = 0; r < rows; r++)
+        for (int jj = 0; jj < 8; jj++) t[r * 8 + jj] = acc && jj < w ? C[(long)(i + r) * ldc + n8 + jj] : 0.0f;
+      if (rows == 4) tile_4x8(A + (long)i * lda, lda, PANEL, 8, k0, k1, t, 8, acc);
+      else
+        for (int r = 0; r < rows; r++) row_1x8(A + (long)(i + r) * lda, PANEL, 8, k0, k1, t + r * 8, acc);
+      for (int r = 0; r < rows; r++)
+        for (int jj = 0; jj < w; jj++) C[(long)(i + r) * ldc + n8 + jj] = t[r * 8 + jj];
     }
   }
 }
@@ -192,6 +198,31 @@ static void transpose(int R, int Cn, const f32 *src, int lds, f32 *dst) {
     for (int c0 = 0; c0 < Cn; c0 += 32)
       for (int r = r0; r < R && r < r0 + 32; r++)
         for (int c = c0; c < Cn && c < c0 + 32; c++) dst[(long)c * R + r] = src[(long)r * lds + c];
+}
+
+/* ---------- dense products ---------- */
+
+/*
+ * c[M, N] = a b (+ bias): tfjs' BatchMatMul / _FusedMatMul with batch 1 (a dense layer's product
+ * and its gradients' products). a is [M, K] or, with trans_a, [K, M]; b is [K, N] or, with
+ * trans_b, [N, K]; bias [N] or 0 (added first, as XNNPACK does).
+ *  scratch: (trans_a ? M*K : 0) + (trans_b ? K*N : 0) floats
+ */
+EXPORT(matmul)
+void matmul(int M, int N, int K, const f32 *a, int trans_a, const f32 *b, int trans_b, const f32 *bias,
+            f32 *c, f32 *scratch) {
+  if (trans_a) {
+    transpose(K, M, a, M, scratch);
+    a = scratch;
+    scratch += (long)M * K;
+  }
+  if (trans_b) {
+    transpose(N, K, b, K, scratch);
+    b = scratch;
+  }
+  if (bias)
+    for (long r = 0; r < M; r++) __builtin_memcpy(c + r * N, bias, (unsigned long)N * sizeof(f32));
+  gemm(M, N, K, a, K, b, N, c, N, bias != 0);
 }
 
 /* ---------- input projection, shared by the cells ---------- */

@@ -59,13 +59,13 @@ async function seqpipeRecurrentLayers(): Promise<RecurrentLayers> {
 
 /**
  * Fused recurrent kernel calls so far (forward and backward; not the token projections that run
- * in the same job), for seqpipe's systems; 0 for the others.
+ * in the same job, nor dense products on the same GEMM), for seqpipe's systems; 0 for the others.
  */
 async function fusedCallCount(system: SystemName): Promise<number> {
   if (!system.startsWith('seqpipe')) return 0;
   const { fusedKernelCalls } = await import('@seqpipe/backend');
   return Object.entries(fusedKernelCalls())
-    .filter(([fn]) => !fn.startsWith('project_tokens'))
+    .filter(([fn]) => /_(forward|backward)$/.test(fn))
     .reduce((sum, [, n]) => sum + n, 0);
 }
 

@@ -35,7 +35,7 @@ describe('the fused kernel module', () => {
     // An empty module (a compiled module cannot be hashed: its exports are checked instead).
     const empty = await WebAssembly.compile(new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0]));
     await expect(installFusedRnnWasm(empty)).rejects.toThrow(
-      /lacks lstm_forward, lstm_backward, .*project_tokens_backward: it is not this @seqpipe\/backend's csrc\/fused_rnn.wasm/,
+      /lacks lstm_forward, lstm_backward, .*project_tokens_backward, matmul: it is not this @seqpipe\/backend's csrc\/fused_rnn.wasm/,
     );
   });
 });

@@ -31,6 +31,7 @@ const KERNEL_EXPORTS = [
   'gru_backward',
   'project_tokens',
   'project_tokens_backward',
+  'matmul',
 ] as const;
 
 function installed(): FusedRnnModule | undefined {

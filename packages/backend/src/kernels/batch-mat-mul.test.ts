@@ -57,6 +57,18 @@ const cases: Case[] = [
     transposeA: false,
     transposeB: false,
   },
+  // At least 2 M multiply-adds: seqpipe's GEMM (kernels/gemm-mat-mul.ts) instead of XNNPACK.
+  { name: 'large (GEMM)', a: [256, 100], b: [100, 83], transposeA: false, transposeB: false },
+  { name: 'large a^T (GEMM)', a: [100, 256], b: [100, 83], transposeA: true, transposeB: false },
+  { name: 'large b^T (GEMM)', a: [256, 100], b: [83, 100], transposeA: false, transposeB: true },
+  { name: 'large a^T b^T (GEMM)', a: [100, 257], b: [83, 100], transposeA: true, transposeB: true },
+  {
+    name: 'large 3D batch 1 (GEMM)',
+    a: [1, 255, 100],
+    b: [100, 90],
+    transposeA: false,
+    transposeB: false,
+  },
 ];
 
 describe('BatchMatMul on wasm matches cpu', () => {

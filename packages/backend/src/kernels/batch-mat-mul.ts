@@ -6,6 +6,7 @@ import type {
   TensorInfo,
 } from '@tensorflow/tfjs-core';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
+import { matMulOnFusedGemm } from './gemm-mat-mul.js';
 import { disposeInfo, reshapeInfo, runWasmKernel } from './run-wasm-kernel.js';
 import { replacementKernel, stockWasmKernel } from './stock-wasm-kernels.js';
 
@@ -86,7 +87,10 @@ function batchMatMul(args: {
       stockWasmKernel(BatchMatMul),
     );
   }
-  return matMulViaXnnpack(backend, a, b, attrs.transposeA, attrs.transposeB);
+  return (
+    matMulOnFusedGemm(backend, a, b, attrs.transposeA, attrs.transposeB) ??
+    matMulViaXnnpack(backend, a, b, attrs.transposeA, attrs.transposeB)
+  );
 }
 
 /** Replacement `BatchMatMul` for 'wasm' (keeps the stock setup, which binds the C function). */

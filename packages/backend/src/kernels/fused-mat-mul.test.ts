@@ -5,6 +5,7 @@ import '@tensorflow/tfjs-layers';
 import { describe, expect, it } from 'vitest';
 import { initBackend } from '../init-backend.js';
 import { runOnBackend, seededValues, toleranceRatio } from '../test-support/run-on-backend.js';
+import { fusedKernelCalls } from '../fused/fused-rnn-module.js';
 import { stockWasmKernel } from './stock-wasm-kernels.js';
 
 // float32, inputs in [-1, 1), inner dim <= 100: |wasm - cpu| <= 1e-5 + 1e-5 * |cpu|.
@@ -142,6 +143,33 @@ const cases: Case[] = [
     bias: [6, 9],
     activation: 'relu',
   },
+  // At least 2 M multiply-adds: seqpipe's GEMM (kernels/gemm-mat-mul.ts) instead of XNNPACK.
+  {
+    name: 'large Dense forward (GEMM)',
+    a: [300, 100],
+    b: [100, 70],
+    transposeA: false,
+    transposeB: false,
+    bias: [70],
+    activation: 'linear',
+  },
+  {
+    name: 'large a^T b^T relu (GEMM)',
+    a: [100, 300],
+    b: [70, 100],
+    transposeA: true,
+    transposeB: true,
+    bias: [70],
+    activation: 'relu',
+  },
+  {
+    name: 'large, no bias, sigmoid (GEMM)',
+    a: [300, 100],
+    b: [100, 72],
+    transposeA: false,
+    transposeB: false,
+    activation: 'sigmoid',
+  },
 ];
 
 function fusedCase(c: Case): () => tf.Tensor {
@@ -166,6 +194,15 @@ function fusedCase(c: Case): () => tf.Tensor {
 }
 
 describe('_FusedMatMul on wasm matches cpu', () => {
+  it("runs products of at least 2 M multiply-adds on seqpipe's GEMM", async () => {
+    await initBackend({ type: 'wasm', threads: 1 });
+    const large = cases.filter((c) => c.name.endsWith('(GEMM)'));
+    const before = fusedKernelCalls()['matmul'] ?? 0;
+    tf.tidy(() => large.forEach((c) => fusedCase(c)().dataSync()));
+    tf.tidy(() => fusedCase(cases[0]!)().dataSync());
+    expect(fusedKernelCalls()['matmul']).toBe(before + large.length);
+  });
+
   it.each(cases)('$name', async (c) => {
     const cpu = await runOnBackend({ type: 'cpu' }, fusedCase(c));
     const wasm = await runOnBackend({ type: 'wasm' }, fusedCase(c));

@@ -7,6 +7,7 @@ import type {
 } from '@tensorflow/tfjs-core';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { matMulViaXnnpack, transposeLastTwo } from './batch-mat-mul.js';
+import { matMulOnFusedGemm } from './gemm-mat-mul.js';
 import { disposeInfo, runWasmKernel } from './run-wasm-kernel.js';
 import { replacementKernel, stockWasmKernel } from './stock-wasm-kernels.js';
 
@@ -74,6 +75,13 @@ function fusedMatMul(args: {
   const stock = stockWasmKernel(_FusedMatMul);
   if (a.dtype !== 'float32' || b.dtype !== 'float32') {
     return runWasmKernel(_FusedMatMul, { ...args.inputs }, backend, { ...attrs }, stock);
+  }
+
+  if (prelu === undefined) {
+    const product = matMulOnFusedGemm(backend, a, b, transposeA, transposeB, bias);
+    if (product !== undefined) {
+      return applyActivation(backend, product, activation, prelu, leakyreluAlpha);
+    }
   }
 
   const n = (transposeB ? b.shape[b.shape.length - 2] : b.shape[b.shape.length - 1]) as number;

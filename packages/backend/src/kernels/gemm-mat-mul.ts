@@ -1,0 +1,57 @@
+import { util } from '@tensorflow/tfjs-core';
+import type { TensorInfo } from '@tensorflow/tfjs-core';
+import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
+import { countCall, fusedRnnAvailable, fusedRnnModule } from '../fused/fused-rnn-module.js';
+
+/** Products below this many multiply-adds stay on XNNPACK (copying in and out costs more). */
+const MIN_WORK = 1 << 21;
+
+/**
+ * `a @ b (+ bias)` on seqpipe's GEMM (`matmul` in csrc/fused_rnn.c: packed 8-column panels,
+ * transposed operands transposed inside), for float32 products with batch 1 of at least
+ * 2 M multiply-adds: a dense layer over a sequence and its gradients (the seq2seq model's
+ * `[1280,256] x [256,70]`: XNNPACK plus tfjs' transposes took ~7 ms for the three products of
+ * a step). Undefined when the product does not qualify: the caller runs XNNPACK.
+ */
+export function matMulOnFusedGemm(
+  backend: BackendWasm,
+  a: TensorInfo,
+  b: TensorInfo,
+  transposeA: boolean,
+  transposeB: boolean,
+  bias?: TensorInfo,
+): TensorInfo | undefined {
+  if (a.dtype !== 'float32' || b.dtype !== 'float32' || !fusedRnnAvailable()) return undefined;
+  if (a.shape.length < 2 || b.shape.length < 2) return undefined;
+  const batchDims = a.shape.length >= b.shape.length ? a.shape.slice(0, -2) : b.shape.slice(0, -2);
+  if (util.sizeFromShape(a.shape.slice(0, -2)) !== 1) return undefined;
+  if (util.sizeFromShape(b.shape.slice(0, -2)) !== 1) return undefined;
+  const [ar, ac] = a.shape.slice(-2) as [number, number];
+  const [br, bc] = b.shape.slice(-2) as [number, number];
+  const [M, K] = transposeA ? [ac, ar] : [ar, ac];
+  const [kB, N] = transposeB ? [bc, br] : [br, bc];
+  if (K !== kB || M * N * K < MIN_WORK) return undefined;
+  if (bias !== undefined && (bias.dtype !== 'float32' || bias.shape.join() !== String(N))) {
+    return undefined;
+  }
+  const view = (t: TensorInfo) => backend.typedArrayFromHeap(t) as Float32Array;
+  const scratch = (transposeA ? M * K : 0) + (transposeB ? K * N : 0);
+  countCall('matmul');
+  // The job copies the operands into the kernel module before tfjs allocates the output.
+  const [values] = fusedRnnModule().run({
+    write: { a: view(a), b: view(b), ...(bias === undefined ? {} : { bias: view(bias) }) },
+    alloc: { c: M * N, scratch },
+    call: {
+      fn: 'matmul',
+      args: [M, N, K, 'a', Number(transposeA), 'b', Number(transposeB)].concat([
+        bias === undefined ? 0 : 'bias',
+        'c',
+        'scratch',
+      ]),
+    },
+    read: [['c', 0, M * N]],
+  }).outputs;
+  const out = backend.makeOutput([...batchDims, M, N], 'float32');
+  view(out).set(values!);
+  return out;
+}
