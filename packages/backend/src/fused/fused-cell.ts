@@ -130,15 +130,13 @@ export function runFusedCell(
     });
     const op = tf.customGrad((...args) => {
       const [xt, wt, ut, bt] = args as tf.Tensor[];
-      // A view of tfjs' heap: read (copied into the jobs) before any other tfjs op runs.
+      // Views of tfjs' heap: read (copied into the jobs) before any other tfjs op runs.
       const xData = heapValues(xt!);
-      const w = wt!.dataSync() as Float32Array;
-      const u = ut!.dataSync() as Float32Array;
-      const bData = bt!.dataSync() as Float32Array;
+      const w = heapValues(wt!);
+      const u = heapValues(ut!);
+      const bData = heapValues(bt!);
       // customGrad passes a save function after the inputs.
-      const stateData = (args.slice(4, 4 + states) as tf.Tensor[]).map(
-        (t) => t.dataSync() as Float32Array,
-      );
+      const stateData = (args.slice(4, 4 + states) as tf.Tensor[]).map((t) => heapValues(t));
       // Each slice of rows runs the whole sequence on its own thread (rows are independent).
       // `pieces`: how many reads make up each final state (a state may be read row by row).
       const forward = slices.map(
