@@ -126,33 +126,31 @@ describe('BatchMatMul on wasm matches cpu', () => {
     tf.dispose([a, b]);
   });
 
-  it('is faster than the stock kernel for [128,32] x [128,32]^T', async () => {
-    // One thread: the stock slow path is single-threaded, and small products do not gain from
-    // threads on this 2-vCPU machine (see README).
+  it('hands XNNPACK (the stock kernel) untransposed operands only', async () => {
+    // The stock kernel takes XNNPACK only without transposes; with one it runs a naive loop that
+    // is 5-17x slower (measured in the backend README, not here: timings belong in benchmarks).
     await initBackend({ type: 'wasm', threads: 1 });
     const a = tf.tensor2d(seededValues(128 * 32, 7), [128, 32]);
     const b = tf.tensor2d(seededValues(128 * 32, 8), [128, 32]);
     const stock = stockWasmKernel('BatchMatMul');
-    const backend = tf.backend() as BackendWasm;
-    const timeIt = (fn: () => void, reps: number): number => {
-      fn();
-      const t0 = performance.now();
-      for (let i = 0; i < reps; i++) fn();
-      return (performance.now() - t0) / reps;
+    const original = stock.kernelFunc;
+    const seen: Array<[unknown, unknown]> = [];
+    stock.kernelFunc = (args) => {
+      seen.push([args.attrs?.['transposeA'], args.attrs?.['transposeB']]);
+      return original(args);
     };
-    const stockMs = timeIt(() => {
-      const out = stock.kernelFunc({
-        inputs: { a, b },
-        backend,
-        attrs: { transposeA: false, transposeB: true },
+    try {
+      tf.tidy(() => {
+        tf.matMul(a, b, false, true).dataSync();
+        tf.matMul(a, b, true, false).dataSync();
       });
-      backend.disposeData((out as tf.TensorInfo).dataId);
-    }, 200);
-    const fixedMs = timeIt(() => tf.tidy(() => void tf.matMul(a, b, false, true)), 200);
-    console.info(
-      `[128,32]x[128,32]^T: stock ${(stockMs * 1000).toFixed(0)} us, fixed ${(fixedMs * 1000).toFixed(0)} us (${(stockMs / fixedMs).toFixed(1)}x)`,
-    );
-    expect(fixedMs).toBeLessThan(stockMs);
+    } finally {
+      stock.kernelFunc = original;
+    }
+    expect(seen).toEqual([
+      [false, false],
+      [false, false],
+    ]);
     tf.dispose([a, b]);
   });
 });
