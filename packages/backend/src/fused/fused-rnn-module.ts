@@ -12,7 +12,8 @@ export interface FusedRnnModule extends KernelHost {
   readonly calls: Record<string, number>;
 }
 
-function decodeBase64(text: string): Uint8Array<ArrayBuffer> {
+/** The bytes of a base64 string (an embedded WebAssembly binary). */
+export function decodeBase64(text: string): Uint8Array<ArrayBuffer> {
   const binary = atob(text);
   const bytes = new Uint8Array(new ArrayBuffer(binary.length));
   for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);

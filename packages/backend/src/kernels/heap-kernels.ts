@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { decodeBase64 } from '../fused/fused-rnn-module.js';
 import { HEAP_KERNELS_WASM_BASE64 } from './heap-kernels-wasm.js';
 
 /**
@@ -13,13 +14,6 @@ export interface HeapKernels {
 
 /** One instance per tfjs memory; null: this memory cannot take the module. */
 const instances = new WeakMap<WebAssembly.Memory, HeapKernels | null>();
-
-function decodeBase64(text: string): Uint8Array<ArrayBuffer> {
-  const binary = atob(text);
-  const bytes = new Uint8Array(new ArrayBuffer(binary.length));
-  for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
-  return bytes;
-}
 
 /**
  * The heap kernels over the active wasm backend's memory, or undefined where they cannot run:
