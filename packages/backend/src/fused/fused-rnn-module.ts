@@ -96,7 +96,7 @@ export async function installFusedRnnWasm(binary: WebAssembly.Module | Uint8Arra
 
 /**
  * The process-wide fused kernel module: the installed one, or the embedded binary compiled on
- * first use (35 KB: synchronous compilation is allowed everywhere seqpipe runs, including
+ * first use (44 KB: synchronous compilation is allowed everywhere seqpipe runs, including
  * browser main threads, which cap it at 8 MB).
  */
 export function fusedRnnModule(): FusedRnnModule {
