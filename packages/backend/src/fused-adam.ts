@@ -6,8 +6,8 @@ import { heapKernels, heapOffset } from './kernels/heap-kernels.js';
  * reads the variable, both moments and the gradient where tfjs keeps them and writes the three
  * new tensors in one pass, the same float32 operations in the same order as tfjs'
  * `AdamOptimizer`, so every value is bit for bit what `tf.train.adam` gives. tfjs runs ~12 ops
- * per variable: 4.8 ms per step for the seq2seq model's 688k weights, 3.1 ms for the IMDB
- * models' 322k. Elsewhere (another backend, tfjs' threaded build, a runtime that compiles no
+ * per variable: 4.3-4.8 ms per step for the seq2seq model's 688k weights, 2.2-3.3 ms for the IMDB
+ * models' 322k (1.1-1.3 and 0.5-0.8 ms fused). Elsewhere (another backend, tfjs' threaded build, a runtime that compiles no
  * WebAssembly from bytes) it is `tf.train.adam`, which it extends: state, weights
  * (`getWeights`/`setWeights`) and config are tfjs'.
  */
