@@ -12,6 +12,8 @@ import {
   expectMaskedStepsCarryOver,
   caseInput,
   maxAbsDiff,
+  MASKED_PARITY_CASES,
+  PARITY_CASES,
   paddingMask,
   values,
   type FusedCase,
@@ -92,56 +94,12 @@ function run(c: Case, fused: boolean): number[][] {
   return result;
 }
 
-const CASES: Case[] = [
-  { B: 3, T: 5, E: 6, H: 8, returnSequences: false, goBackwards: false, initialState: false },
-  { B: 5, T: 4, E: 3, H: 4, returnSequences: true, goBackwards: false, initialState: true },
-  { B: 2, T: 6, E: 7, H: 5, returnSequences: true, goBackwards: true, initialState: true },
-  { B: 1, T: 3, E: 9, H: 12, returnSequences: false, goBackwards: true, initialState: false },
-  {
-    B: 6,
-    T: 5,
-    E: 12,
-    H: 8,
-    returnSequences: true,
-    goBackwards: false,
-    initialState: true,
-    oneHot: true,
-  },
-  {
-    B: 4,
-    T: 3,
-    E: 10,
-    H: 5,
-    returnSequences: false,
-    goBackwards: true,
-    initialState: false,
-    oneHot: true,
-  },
-];
-
-/** Every returnSequences x goBackwards x initialState combination with a padding mask. */
-const MASK_DTYPES = ['float32', 'int32', 'bool'] as const;
-const MASKED_CASES: Case[] = [false, true].flatMap((returnSequences) =>
-  [false, true].flatMap((goBackwards) =>
-    [false, true].map((initialState, i) => ({
-      B: 5,
-      T: 6,
-      E: 3,
-      H: initialState ? 5 : 8,
-      returnSequences,
-      goBackwards,
-      initialState,
-      mask: MASK_DTYPES[(Number(returnSequences) + 2 * Number(goBackwards) + i) % 3]!,
-    })),
-  ),
-);
-
 describe('fusedLstm (WASM SIMD whole-sequence kernel)', () => {
   beforeAll(async () => {
     await initBackend({ type: 'cpu' });
   });
 
-  it.each([...CASES, ...MASKED_CASES])(
+  it.each([...PARITY_CASES, ...MASKED_PARITY_CASES])(
     'matches tfjs-layers LSTM on outputs, states and gradients: %o',
     (c) => {
       const before = tf.memory().numTensors;

@@ -6,6 +6,8 @@ import {
   expectMaskedStepsCarryOver,
   caseInput,
   maxAbsDiff,
+  MASKED_PARITY_CASES,
+  PARITY_CASES,
   paddingMask,
   values,
   type FusedCase,
@@ -79,40 +81,8 @@ function run(c: Case, fused: boolean): number[][] {
   return result;
 }
 
-const SHAPES: Array<Omit<Case, 'cell'>> = [
-  { B: 3, T: 5, E: 6, H: 8, returnSequences: false, goBackwards: false, initialState: false },
-  { B: 5, T: 4, E: 3, H: 4, returnSequences: true, goBackwards: false, initialState: true },
-  { B: 2, T: 6, E: 7, H: 5, returnSequences: true, goBackwards: true, initialState: true },
-  { B: 1, T: 3, E: 9, H: 12, returnSequences: false, goBackwards: true, initialState: false },
-  {
-    B: 6,
-    T: 5,
-    E: 12,
-    H: 8,
-    returnSequences: true,
-    goBackwards: false,
-    initialState: true,
-    oneHot: true,
-  },
-];
-/** Every returnSequences x goBackwards x initialState combination with a padding mask. */
-const MASK_DTYPES = ['float32', 'int32', 'bool'] as const;
-const MASKED_SHAPES: Array<Omit<Case, 'cell'>> = [false, true].flatMap((returnSequences) =>
-  [false, true].flatMap((goBackwards) =>
-    [false, true].map((initialState, i) => ({
-      B: 5,
-      T: 6,
-      E: 3,
-      H: initialState ? 5 : 8,
-      returnSequences,
-      goBackwards,
-      initialState,
-      mask: MASK_DTYPES[(Number(returnSequences) + 2 * Number(goBackwards) + i) % 3]!,
-    })),
-  ),
-);
 const CASES: Case[] = (['simpleRnn', 'gru'] as const).flatMap((cell) =>
-  [...SHAPES, ...MASKED_SHAPES].map((s) => ({ cell, ...s })),
+  [...PARITY_CASES, ...MASKED_PARITY_CASES].map((s) => ({ cell, ...s })),
 );
 
 describe('fusedSimpleRnn and fusedGru (WASM SIMD whole-sequence kernels)', () => {

@@ -34,6 +34,56 @@ export interface FusedCase {
 }
 
 /**
+ * The parity shapes every cell is tested on: with and without initial state, `returnSequences`
+ * and `goBackwards`, unit counts not divisible by 4 or 8, and one-hot inputs (the kernels'
+ * sparse input path).
+ */
+export const PARITY_CASES: readonly FusedCase[] = [
+  { B: 3, T: 5, E: 6, H: 8, returnSequences: false, goBackwards: false, initialState: false },
+  { B: 5, T: 4, E: 3, H: 4, returnSequences: true, goBackwards: false, initialState: true },
+  { B: 2, T: 6, E: 7, H: 5, returnSequences: true, goBackwards: true, initialState: true },
+  { B: 1, T: 3, E: 9, H: 12, returnSequences: false, goBackwards: true, initialState: false },
+  {
+    B: 6,
+    T: 5,
+    E: 12,
+    H: 8,
+    returnSequences: true,
+    goBackwards: false,
+    initialState: true,
+    oneHot: true,
+  },
+  {
+    B: 4,
+    T: 3,
+    E: 10,
+    H: 5,
+    returnSequences: false,
+    goBackwards: true,
+    initialState: false,
+    oneHot: true,
+  },
+];
+
+const MASK_DTYPES = ['float32', 'int32', 'bool'] as const;
+
+/** Every returnSequences x goBackwards x initialState combination with a padding mask. */
+export const MASKED_PARITY_CASES: readonly FusedCase[] = [false, true].flatMap((returnSequences) =>
+  [false, true].flatMap((goBackwards) =>
+    [false, true].map((initialState, i) => ({
+      B: 5,
+      T: 6,
+      E: 3,
+      H: initialState ? 5 : 8,
+      returnSequences,
+      goBackwards,
+      initialState,
+      mask: MASK_DTYPES[(Number(returnSequences) + 2 * Number(goBackwards) + i) % 3]!,
+    })),
+  ),
+);
+
+/**
  * A case's input `x [B, T, E]`: {@link values}, or with `oneHot` one-hot rows, as a character
  * model's, where every fifth row is all zeros (padding) and every seventh has its 1 scaled.
  */
