@@ -31,7 +31,11 @@ typedef float f32;
  * Estrin's scheme (short dependency chains). One division and no exp: ~1.9x faster than
  * sign(x) (1 - e) / (1 + e), e = exp(-2|x|), which the activations' cost was dominated by. */
 static inline v128_t v_tanh(v128_t a) {
-  v128_t x = wasm_f32x4_max(wasm_f32x4_min(a, SPLAT(7.90531110763549805f)), SPLAT(-7.90531110763549805f));
+  /* The clamp uses pmin/pmax (b < a ? b : a): one minps/maxps each on x64, where V8 expands
+   * f32x4.min/max into ~8 instructions for their NaN and -0 rules. The bounds are neither, and a
+   * NaN input still passes through (comparisons with NaN are false): the clamp alone made tanh
+   * ~2x slower. */
+  v128_t x = wasm_f32x4_pmax(wasm_f32x4_pmin(a, SPLAT(7.90531110763549805f)), SPLAT(-7.90531110763549805f));
   v128_t y = wasm_f32x4_mul(x, x), y2 = wasm_f32x4_mul(y, y), y4 = wasm_f32x4_mul(y2, y2);
   v128_t p01 = MUL_ADD(y, SPLAT(6.37261928875436e-04f), SPLAT(4.89352455891786e-03f));
   v128_t p23 = MUL_ADD(y, SPLAT(5.12229709037114e-08f), SPLAT(1.48572235717979e-05f));
