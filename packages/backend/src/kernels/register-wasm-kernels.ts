@@ -5,6 +5,7 @@ import { batchMatMulConfig } from './batch-mat-mul.js';
 import { broadcastBinaryConfigs } from './broadcast-binary.js';
 import { fusedMatMulConfig } from './fused-mat-mul.js';
 import { gatherV2Config } from './gather-v2.js';
+import { identityConfig } from './identity.js';
 import { reverseConfig } from './reverse.js';
 import { unsortedSegmentSumConfig } from './unsorted-segment-sum.js';
 
@@ -15,6 +16,7 @@ export const WASM_KERNEL_FIXES = [
   '_FusedMatMul',
   'GatherV2',
   'Reverse',
+  'Identity',
   'Equal',
   'NotEqual',
   'Greater',
@@ -37,7 +39,8 @@ function replaceKernel(config: KernelConfig): void {
  * Registers seqpipe's wasm kernel fixes: `UnsortedSegmentSum` (missing), `BatchMatMul` and
  * `_FusedMatMul` (transposed and batched operands routed to XNNPACK; fused bias fixed) and
  * `GatherV2` and `Reverse` (direct block copies: stock wasm is ~25x slower at an embedding
- * lookup or a time reversal), and the comparisons, `Maximum`/`Minimum` and `Pow` (stock wasm
+ * lookup or a time reversal), `Identity` (shares the data instead of copying it: tfjs clones
+ * every tensor an op saves for its gradient), and the comparisons, `Maximum`/`Minimum` and `Pow` (stock wasm
  * takes ~45 ms to broadcast a comparison over a spam-lstm batch's sequence output, 165 ns per
  * element of a `Pow`).
  * Idempotent; call before the wasm backend initializes so the setup functions run.
@@ -52,6 +55,7 @@ export function registerWasmKernelFixes(): void {
     fusedMatMulConfig(),
     gatherV2Config(),
     reverseConfig(),
+    identityConfig(),
     ...broadcastBinaryConfigs(),
   ];
   for (const config of configs) replaceKernel(config);
