@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { concatArrays, sumArrays } from './batch-split.js';
+import { concatArrays, sumTensor } from './batch-split.js';
 import type { KernelCall } from './kernel-host.js';
 
 /**
@@ -257,7 +257,7 @@ function tokenInput(
         read: ['dtable', 0, V * E],
       };
     },
-    gradient: (parts) => tf.tensor2d(sumArrays(parts), [V, E]),
+    gradient: (parts) => sumTensor(parts, [V, E]),
   };
 }
 
