@@ -15,6 +15,7 @@ export {
 export { fusedGru, fusedSimpleRnn } from './fused/fused-single-state-rnn.js';
 export type { FusedRnnOptions, FusedRnnResult } from './fused/fused-single-state-rnn.js';
 export { fuseModel, fuseRecurrent, setFusedRecurrentLog } from './fused/fuse-recurrent.js';
+export { fuseLoss, fusedCategoricalCrossentropy } from './fused/fused-losses.js';
 export type { FuseModelOptions } from './fused/fuse-recurrent.js';
 export { kernelThreadStats } from './fused/kernel-threads.js';
 export { fusedAdam } from './fused-adam.js';

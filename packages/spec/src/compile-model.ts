@@ -1,4 +1,5 @@
 import type * as tfl from '@tensorflow/tfjs-layers';
+import { fuseLoss } from '@seqpipe/backend';
 import { SeqpipeError } from '@seqpipe/errors';
 import { createOptimizer } from './create-optimizer.js';
 import { compileEncoderDecoder } from './encoder-decoder.js';
@@ -106,5 +107,6 @@ export function compileModel(pipeline: Pipeline, ctx: CompileContext): tfl.Layer
     metrics: ['accuracy'],
   });
   (model as unknown as { isOptimizerOwned: boolean }).isOptimizerOwned = true;
-  return model;
+  // categoricalCrossentropy as one op (on wasm and cpu); the others stay tfjs-layers'
+  return fuseLoss(model);
 }

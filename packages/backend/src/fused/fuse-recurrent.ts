@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { fusedKernelsActive } from './fused-kernels-active.js';
+import { fuseLoss } from './fused-losses.js';
 import { fusedLstm } from './fused-lstm.js';
 import { isTapeOn } from './kernel-threads.js';
 import { materializeTokens, recordTokenLookup, tokenPlaceholder } from './fused-input.js';
@@ -260,7 +261,9 @@ export interface FuseModelOptions {
 /**
  * Runs {@link fuseRecurrent} on every layer of a model (nested models included), e.g. one that
  * `tf.loadLayersModel` just loaded: its recurrent layers then predict with the fused kernels,
- * and the ones right after an Embedding read its token ids. Returns `model`.
+ * and the ones right after an Embedding read its token ids. A compiled model's
+ * `categoricalCrossentropy` loss becomes one op ({@link fuseLoss}; compile after this, and call
+ * `fuseLoss` then). Returns `model`.
  */
 export function fuseModel<M extends tfl.LayersModel>(model: M, options: FuseModelOptions = {}): M {
   const visit = (layers: readonly tfl.layers.Layer[]): void => {
@@ -272,5 +275,5 @@ export function fuseModel<M extends tfl.LayersModel>(model: M, options: FuseMode
   };
   visit(model.layers);
   if (options.lazyEmbeddings === true) markTokenOnlyEmbeddings(model);
-  return model;
+  return fuseLoss(model);
 }
