@@ -16,6 +16,7 @@ import {
   keepForGradient,
   kernelLanes,
   runKernelJobs,
+  type KeptSlice,
   type Lane,
 } from './kernel-threads.js';
 
@@ -83,7 +84,7 @@ const STATE_NAMES = ['h', 'c'] as const;
  * Runs `cell` over the whole sequence `x [B,T,E]` as one fused op, forward and (while gradients
  * are recorded) backward through time in one more, each split by batch rows over the kernel
  * threads. Returns the output (`[B,T,H]` with `returnSequences`, else `[B,H]`) and the final
- * states. Differentiable (`tf.customGrad`) in `x`, the weights and the given initial states.
+ * states, each its own tensor. Differentiable in `x`, the weights and the given initial states.
  */
 export function runFusedCell(
   cell: CellKernel,
@@ -113,9 +114,6 @@ export function runFusedCell(
   // are no op inputs (tensors less each way: per-call overhead rules tiny shapes).
   const hasState = initialStates.some((s) => s !== null);
   const states = hasState ? cell.states : 0;
-  // The op's one output (customGrad returns one tensor), flat: y [B,S,H], then each final state
-  // [B,H] (state k at at(k)); each part is a contiguous slice.
-  const at = (k: number): number => B * (S + k) * H;
   return tf.tidy(() => {
     const b = bias ?? tf.zeros([G]);
     const slices = splitRows(B, sliceCount(B, T, E, H, cell.gates));
@@ -128,15 +126,19 @@ export function runFusedCell(
       mask: mask === null ? 0 : 'mask',
       seq,
     });
-    const op = tf.customGrad((...args) => {
-      const [xt, wt, ut, bt] = args as tf.Tensor[];
+    const inputs: tf.NamedTensorMap = { x: input.tensor, kernel, recurrentKernel, bias: b };
+    if (hasState) {
+      stateNames.forEach((name, k) => (inputs[`${name}0`] = initialStates[k] ?? tf.zeros([B, H])));
+    }
+    // What the forward's slices kept for the gradient (set when the forward runs).
+    let held: { claim(): KeptSlice[] } | undefined;
+    const forwardFunc = (): tf.Tensor[] => {
       // Views of tfjs' heap: read (copied into the jobs) before any other tfjs op runs.
-      const xData = heapValues(xt!);
-      const w = heapValues(wt!);
-      const u = heapValues(ut!);
-      const bData = heapValues(bt!);
-      // customGrad passes a save function after the inputs.
-      const stateData = (args.slice(4, 4 + states) as tf.Tensor[]).map((t) => heapValues(t));
+      const xData = heapValues(input.tensor);
+      const w = heapValues(kernel);
+      const u = heapValues(recurrentKernel);
+      const bData = heapValues(b);
+      const stateData = stateNames.slice(0, states).map((name) => heapValues(inputs[`${name}0`]!));
       // Each slice of rows runs the whole sequence on its own thread (rows are independent).
       // `pieces`: how many reads make up each final state (a state may be read row by row).
       const forward = slices.map(
@@ -180,69 +182,111 @@ export function runFusedCell(
         },
       );
       const results = runKernelJobs(forward);
-      const out = new Float32Array(at(cell.states));
-      slices.forEach(([s], i) => {
-        const outputs = results[i]!.outputs.slice();
+      // Per slice: its block of the sequence output (the last step's h without returnSequences),
+      // then its block of each final state.
+      const blocks = results.map((result, i) => {
+        const outputs = result.outputs.slice();
         const sequence = seq ? outputs.shift()! : null;
         const finals = forward[i]!.pieces.map((count) => concatArrays(outputs.splice(0, count)));
-        out.set(sequence ?? finals[0]!, s * S * H);
-        finals.forEach((state, k) => out.set(state, at(k) + s * H));
+        return [sequence ?? finals[0]!, ...finals];
       });
-      const held = keepForGradient(cell.name, results, tape);
-      const value = tf.tensor1d(out);
-      const gradFunc = (dy: tf.Tensor): tf.Tensor[] => {
-        const kept = held.claim();
-        const d = heapValues(dy);
-        const backward = slices.map(([s, n], i): { job: KernelJob; lane: Lane | null } => {
-          const inputPart = input.backward(i, cell.projectionGradient);
-          const c = call(n, inputPart.x);
-          return {
-            lane: kept[i]!.lane,
-            job: {
-              use: kept[i]!.handle,
-              write: {
-                dy: d.subarray(s * S * H, (s + n) * S * H),
-                ...Object.fromEntries(
-                  stateNames.map((name, k) => [
-                    `d${name}T`,
-                    d.subarray(at(k) + s * H, at(k) + (s + n) * H),
-                  ]),
-                ),
-              },
-              alloc: {
-                ...inputPart.alloc,
-                dw: E * G,
-                du: H * G,
-                db: G,
-                ...Object.fromEntries(stateNames.map((name) => [`d${name}0`, n * H])),
-                scratch: cell.scratch(c),
-              },
-              call: [
-                {
-                  fn: cell.backwardFn,
-                  args: [T, n, E, H, inputPart.x, 'w', 'u', ...cell.backwardArgs(c, inputPart.dx)],
-                },
-                ...inputPart.calls,
-              ],
-              read: [inputPart.read, ...gradientReads(n, dims, states)],
-            },
-          };
-        });
-        const grads = runKernelJobs(backward).map((r) => r.outputs);
-        return gradientTensors(grads, input, B, dims, states);
-      };
-      return { value, gradFunc };
-    });
-    const stateInputs = hasState ? initialStates.map((s) => s ?? tf.zeros([B, H])) : [];
-    const packed = op(input.tensor, kernel, recurrentKernel, b, ...stateInputs) as tf.Tensor1D;
-    const y = tf.slice(packed, 0, at(0));
-    return {
-      output: tf.reshape(y, seq ? [B, S, H] : [B, H]),
-      states: stateNames.map(
-        (_, k) => tf.reshape(tf.slice(packed, at(k), B * H), [B, H]) as tf.Tensor2D,
-      ),
+      held = keepForGradient(cell.name, results, tape);
+      const shapes = [seq ? [B, S, H] : [B, H], ...stateNames.map(() => [B, H])];
+      return shapes.map((shape, k) =>
+        tensorFromBlocks(
+          blocks.map((parts) => parts[k]!),
+          shape,
+        ),
+      );
     };
+    const backwardsFunc = (dys: tf.Tensor | tf.Tensor[]): Record<string, () => tf.Tensor> => {
+      const [dy, ...dStates] = Array.isArray(dys) ? dys : [dys];
+      const kept = held!.claim();
+      const d = heapValues(dy!);
+      const dFinal = dStates.map((t) => heapValues(t));
+      const backward = slices.map(([s, n], i): { job: KernelJob; lane: Lane | null } => {
+        const inputPart = input.backward(i, cell.projectionGradient);
+        const c = call(n, inputPart.x);
+        return {
+          lane: kept[i]!.lane,
+          job: {
+            use: kept[i]!.handle,
+            write: {
+              dy: d.subarray(s * S * H, (s + n) * S * H),
+              ...Object.fromEntries(
+                stateNames.map((name, k) => [`d${name}T`, dFinal[k]!.subarray(s * H, (s + n) * H)]),
+              ),
+            },
+            alloc: {
+              ...inputPart.alloc,
+              dw: E * G,
+              du: H * G,
+              db: G,
+              ...Object.fromEntries(stateNames.map((name) => [`d${name}0`, n * H])),
+              scratch: cell.scratch(c),
+            },
+            call: [
+              {
+                fn: cell.backwardFn,
+                args: [T, n, E, H, inputPart.x, 'w', 'u', ...cell.backwardArgs(c, inputPart.dx)],
+              },
+              ...inputPart.calls,
+            ],
+            read: [inputPart.read, ...gradientReads(n, dims, states)],
+          },
+        };
+      });
+      const grads = runKernelJobs(backward).map((r) => r.outputs);
+      const tensors = gradientTensors(grads, input, B, dims, states);
+      return Object.fromEntries(Object.keys(inputs).map((name, k) => [name, () => tensors[k]!]));
+    };
+    const [output, ...finalStates] = runCustomOp(forwardFunc, backwardsFunc, inputs);
+    return { output: output!, states: finalStates as tf.Tensor2D[] };
   });
+}
+
+/**
+ * Runs a differentiable op with several outputs: tfjs' engine function behind `tf.customGrad`,
+ * which itself takes one output only. The fused cells return the sequence and each final state
+ * as their own tensors (a packed output cost a `Slice` per part forward and a `PadV2` per part
+ * back: ~0.9 ms of a seq2seq step). `backwardsFunc` gets one gradient per output (zeros for
+ * outputs that did not reach the loss) and returns one gradient thunk per input name.
+ */
+function runCustomOp(
+  forwardFunc: () => tf.Tensor[],
+  backwardsFunc: (dys: tf.Tensor | tf.Tensor[]) => Record<string, () => tf.Tensor>,
+  inputs: tf.NamedTensorMap,
+): tf.Tensor[] {
+  const engine = tf.engine() as unknown as {
+    runKernelFunc(params: {
+      forwardFunc: () => tf.Tensor[];
+      backwardsFunc: typeof backwardsFunc;
+      inputs: tf.NamedTensorMap;
+    }): tf.Tensor[];
+  };
+  return engine.runKernelFunc({ forwardFunc, backwardsFunc, inputs });
+}
+
+/**
+ * A float32 tensor of `shape` from row blocks that follow each other: written straight into
+ * tfjs' heap on wasm (one copy), concatenated first elsewhere.
+ */
+function tensorFromBlocks(blocks: readonly Float32Array[], shape: number[]): tf.Tensor {
+  const backend = tf.backend() as unknown as Partial<{
+    makeOutput(shape: number[], dtype: 'float32'): tf.TensorInfo;
+    typedArrayFromHeap(info: tf.TensorInfo): Float32Array;
+  }>;
+  if (tf.getBackend() !== 'wasm' || backend.makeOutput === undefined) {
+    return tf.tensor(concatArrays(blocks), shape, 'float32');
+  }
+  const info = backend.makeOutput(shape, 'float32');
+  const heap = backend.typedArrayFromHeap!(info);
+  let at = 0;
+  for (const block of blocks) {
+    heap.set(block, at);
+    at += block.length;
+  }
+  return tf.engine().makeTensorFromTensorInfo(info);
 }
 
 /** Keras LSTM: gates i, f, c, o; states h, c. */

@@ -16,8 +16,8 @@ export interface FusedLstmResult {
  * recorded) backward through time in one more: Keras semantics (gates i, f, c, o; sigmoid
  * gates; tanh cell and output activation), weights in Keras' layout: `kernel [inputDim,
  * 4·units]`, `recurrentKernel [units, 4·units]`, `bias [4·units]` (null = none). `h0`/`c0`
- * default to zeros. Differentiable with respect to every tensor input but the mask
- * (`tf.customGrad`). Works on any tfjs backend (the data passes through the kernel module's
+ * default to zeros. Differentiable with respect to every tensor input but the mask (one op
+ * with three outputs). Works on any tfjs backend (the data passes through the kernel module's
  * own memory).
  */
 export function fusedLstm(

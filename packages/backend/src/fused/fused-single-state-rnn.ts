@@ -38,7 +38,7 @@ function singleStateRnn(cell: CellKernel): SingleStateRnn {
  * gradients are being recorded) backward through time in one more. Weights in Keras' layout:
  * `kernel [inputDim, units]`, `recurrentKernel [units, units]`, `bias [units]` (null = none);
  * `h0` defaults to zeros. Differentiable with respect to every tensor input but the mask
- * (`tf.customGrad`). Without `returnSequences`, `output` and `h` hold the same values.
+ * (one op with two outputs). Without `returnSequences`, `output` and `h` hold the same values.
  */
 export const fusedSimpleRnn: SingleStateRnn = singleStateRnn(SIMPLE_RNN_CELL);
 
