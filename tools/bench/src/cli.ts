@@ -33,13 +33,15 @@ async function main(): Promise<number> {
       'no-scaling': { type: 'boolean', default: false },
       'no-write': { type: 'boolean', default: false },
       rounds: { type: 'string', default: '1' },
+      seconds: { type: 'string' },
       help: { type: 'boolean', default: false },
     },
   });
   if (values.help) {
     console.log(
-      `npm run bench -- [--workload a,b] [--system s,t] [--rounds n] [--quick] [--no-cold] [--no-scaling] [--no-write]\n` +
+      `npm run bench -- [--workload a,b] [--system s,t] [--rounds n] [--seconds s] [--quick] [--no-cold] [--no-scaling] [--no-write]\n` +
         `--rounds n: measure every system n times, taking turns, and report medians\n` +
+        `--seconds s: time training and prediction for at least s seconds each (default ${FULL_OPTIONS.minSeconds}; longer evens out a noisy machine)\n` +
         `workloads: ${WORKLOADS.map((w) => w.name).join(', ')}\nsystems: ${SYSTEMS.join(', ')}`,
     );
     return 0;
@@ -66,6 +68,15 @@ async function main(): Promise<number> {
     console.error(`--rounds takes a whole number >= 1, got "${values.rounds}"`);
     return 2;
   }
+  const seconds = values.seconds === undefined ? FULL_OPTIONS.minSeconds : Number(values.seconds);
+  if (!Number.isFinite(seconds) || seconds <= 0 || (values.quick && values.seconds !== undefined)) {
+    console.error(
+      values.quick
+        ? '--seconds cannot be combined with --quick (one timed step)'
+        : `--seconds takes a number of seconds > 0, got "${values.seconds}"`,
+    );
+    return 2;
+  }
   const command = [
     'npm run bench',
     ...(process.argv.length > 2 ? ['--', ...process.argv.slice(2)] : []),
@@ -73,7 +84,13 @@ async function main(): Promise<number> {
   const result = await runBench({
     workloads: workloads.length > 0 ? workloads : WORKLOADS,
     systems: systems.length > 0 ? systems.filter(isSystem) : SYSTEMS,
-    options: values.quick ? QUICK_OPTIONS : FULL_OPTIONS,
+    options: values.quick
+      ? QUICK_OPTIONS
+      : {
+          ...FULL_OPTIONS,
+          minSeconds: seconds,
+          stepSeconds: Math.max(FULL_OPTIONS.stepSeconds, seconds),
+        },
     coldStart: !values['no-cold'],
     rounds,
     scaling: !values['no-scaling'] && !values.quick,
