@@ -32,53 +32,82 @@ export function fusedCategoricalCrossentropy(yTrue: tf.Tensor, yPred: tf.Tensor)
   return tf.tidy(() => {
     const target = tf.cast(yTrue, 'float32');
     const op = tf.customGrad((...args) => {
-      const [p, save] = args as [tf.Tensor, tf.GradSaveFunc];
-      save([p, target]);
-      const loss = crossentropyRows(heapValues(target), heapValues(p), N, C, eps);
-      const value = tf.tensor(loss, yPred.shape.slice(0, -1), 'float32');
-      const gradFunc = (dy: tf.Tensor, saved: tf.Tensor[]): tf.Tensor => {
-        const [ps, ts] = saved as [tf.Tensor, tf.Tensor];
-        const dp = crossentropyGradient(heapValues(ts), heapValues(ps), heapValues(dy), N, C, eps);
-        return tf.tensor(dp, ps.shape, 'float32');
-      };
+      const [p] = args as [tf.Tensor];
+      // The terms with a nonzero target, kept for the gradient (tensors are immutable).
+      const terms = crossentropyTerms(heapValues(target), heapValues(p), N, C, eps);
+      const value = tf.tensor(terms.loss, yPred.shape.slice(0, -1), 'float32');
+      const gradFunc = (dy: tf.Tensor): tf.Tensor =>
+        tf.tensor(crossentropyGradient(terms, heapValues(dy), N, C, eps), p.shape, 'float32');
       return { value, gradFunc };
     });
     return op(yPred);
   });
 }
 
+/** Per row r: its sum s[r], the loss, and its terms with t ≠ 0 at first[r]..first[r + 1]. */
+interface CrossentropyTerms {
+  readonly loss: Float32Array;
+  readonly s: Float64Array;
+  readonly first: Int32Array;
+  /** Per term: its flat index, target t, prediction p and rescaled q = p / s (float32). */
+  readonly index: Int32Array;
+  readonly t: Float64Array;
+  readonly p: Float64Array;
+  readonly q: Float64Array;
+}
+
 /** Per row: −Σ t · log(clip(p / Σp, ε, 1 − ε)) over the terms with t ≠ 0. */
-function crossentropyRows(
+function crossentropyTerms(
   t: Float32Array,
   p: Float32Array,
   N: number,
   C: number,
   eps: number,
-): Float32Array {
+): CrossentropyTerms {
   const loss = new Float32Array(N);
+  const s = new Float64Array(N);
+  const first = new Int32Array(N + 1);
+  let count = 0;
+  for (let i = 0; i < N * C; i++) if (t[i] !== 0) count++;
+  const terms = {
+    index: new Int32Array(count),
+    t: new Float64Array(count),
+    p: new Float64Array(count),
+    q: new Float64Array(count),
+  };
   const hi = Math.fround(1 - eps);
+  let k = 0;
   for (let r = 0, at = 0; r < N; r++, at += C) {
-    let s = 0;
-    for (let c = 0; c < C; c++) s += p[at + c]!;
+    first[r] = k;
     let sum = 0;
+    for (let c = 0; c < C; c++) sum += p[at + c]!;
+    s[r] = sum;
+    let rowLoss = 0;
     for (let c = 0; c < C; c++) {
       const tc = t[at + c]!;
       if (tc === 0) continue;
-      const q = Math.fround(p[at + c]! / s);
-      sum += tc * Math.log(q < eps ? eps : q > hi ? hi : q);
+      const pc = p[at + c]!;
+      const q = Math.fround(pc / sum);
+      rowLoss += tc * Math.log(q < eps ? eps : q > hi ? hi : q);
+      terms.index[k] = at + c;
+      terms.t[k] = tc;
+      terms.p[k] = pc;
+      terms.q[k] = q;
+      k++;
     }
-    loss[r] = -sum;
+    loss[r] = -rowLoss;
   }
-  return loss;
+  first[N] = k;
+  return { loss, s, first, ...terms };
 }
 
 /**
  * The loss' gradient with respect to p, given dy per row: with q = p / s (s = Σp) and
- * dq = −dy · t / clip(q) where ε ≤ q ≤ 1 − ε (else 0), dp = dq / s − Σ(dq · p) / s².
+ * dq = −dy · t / clip(q) where ε ≤ q ≤ 1 − ε (else 0), dp = dq / s − Σ(dq · p) / s². One pass
+ * over the output; the sums come from the forward's terms.
  */
 function crossentropyGradient(
-  t: Float32Array,
-  p: Float32Array,
+  terms: CrossentropyTerms,
   dy: Float32Array,
   N: number,
   C: number,
@@ -87,22 +116,21 @@ function crossentropyGradient(
   const dp = new Float32Array(N * C);
   const hi = Math.fround(1 - eps);
   for (let r = 0, at = 0; r < N; r++, at += C) {
-    let s = 0;
-    for (let c = 0; c < C; c++) s += p[at + c]!;
+    const s = terms.s[r]!;
     const g = dy[r]!;
-    // The nonzero dq (one per row for one-hot targets) go straight into dp; Σ(dq · p) after.
+    const k0 = terms.first[r]!;
+    const k1 = terms.first[r + 1]!;
     let dqp = 0;
-    for (let c = 0; c < C; c++) {
-      const tc = t[at + c]!;
-      if (tc === 0) continue;
-      const q = Math.fround(p[at + c]! / s);
-      if (q < eps || q > hi) continue;
-      const dq = (-g * tc) / q;
-      dp[at + c] = dq / s;
-      dqp += dq * p[at + c]!;
+    for (let k = k0; k < k1; k++) {
+      const q = terms.q[k]!;
+      if (q >= eps && q <= hi) dqp += ((-g * terms.t[k]!) / q) * terms.p[k]!;
     }
     const shared = dqp / (s * s);
-    for (let c = 0; c < C; c++) dp[at + c] = dp[at + c]! - shared;
+    for (let c = 0; c < C; c++) dp[at + c] = 0 - shared; // +0, not -0, when shared is 0
+    for (let k = k0; k < k1; k++) {
+      const q = terms.q[k]!;
+      if (q >= eps && q <= hi) dp[terms.index[k]!] = (-g * terms.t[k]!) / q / s - shared;
+    }
   }
   return dp;
 }
