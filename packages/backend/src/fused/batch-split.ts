@@ -43,7 +43,7 @@ export function splitRows(B: number, parts: number): Array<[number, number]> {
  */
 export function sumTensor(parts: readonly Float32Array[], shape: number[]): tf.Tensor {
   return tf.tidy(() =>
-    parts.map((part) => tf.tensor(part, shape, 'float32')).reduce((sum, part) => tf.add(sum, part)),
+    parts.map((part) => tensorFromBlocks([part], shape)).reduce((sum, part) => tf.add(sum, part)),
   );
 }
 
@@ -100,6 +100,35 @@ export function gradientTensors(
     sumTensor(part(2), [H, G]),
     sumTensor(part(3), [G]),
   ];
-  for (let k = 0; k < states; k++) result.push(tf.tensor2d(concatArrays(part(4 + k)), [B, H]));
+  for (let k = 0; k < states; k++) result.push(tensorFromBlocks(part(4 + k), [B, H]));
   return result;
+}
+
+/**
+ * A float32 tensor of `shape` from row blocks that follow each other (kernel job outputs: views
+ * of a kernel module's memory, valid until its next job), always copied: straight into tfjs'
+ * heap on wasm, into one new array elsewhere (the cpu backend keeps the array it is given).
+ */
+export function tensorFromBlocks(blocks: readonly Float32Array[], shape: number[]): tf.Tensor {
+  const backend = tf.backend() as unknown as Partial<{
+    makeOutput(shape: number[], dtype: 'float32'): tf.TensorInfo;
+    typedArrayFromHeap(info: tf.TensorInfo): Float32Array;
+  }>;
+  if (tf.getBackend() !== 'wasm' || backend.makeOutput === undefined) {
+    const values = new Float32Array(blocks.reduce((sum, block) => sum + block.length, 0));
+    let at = 0;
+    for (const block of blocks) {
+      values.set(block, at);
+      at += block.length;
+    }
+    return tf.tensor(values, shape, 'float32');
+  }
+  const info = backend.makeOutput(shape, 'float32');
+  const heap = backend.typedArrayFromHeap!(info);
+  let at = 0;
+  for (const block of blocks) {
+    heap.set(block, at);
+    at += block.length;
+  }
+  return tf.engine().makeTensorFromTensorInfo(info);
 }

@@ -6,6 +6,7 @@ import {
   gradientTensors,
   sliceCount,
   splitRows,
+  tensorFromBlocks,
   type FusedDims,
 } from './batch-split.js';
 import { heapValues } from './heap-values.js';
@@ -265,28 +266,6 @@ function runCustomOp(
     }): tf.Tensor[];
   };
   return engine.runKernelFunc({ forwardFunc, backwardsFunc, inputs });
-}
-
-/**
- * A float32 tensor of `shape` from row blocks that follow each other: written straight into
- * tfjs' heap on wasm (one copy), concatenated first elsewhere.
- */
-function tensorFromBlocks(blocks: readonly Float32Array[], shape: number[]): tf.Tensor {
-  const backend = tf.backend() as unknown as Partial<{
-    makeOutput(shape: number[], dtype: 'float32'): tf.TensorInfo;
-    typedArrayFromHeap(info: tf.TensorInfo): Float32Array;
-  }>;
-  if (tf.getBackend() !== 'wasm' || backend.makeOutput === undefined) {
-    return tf.tensor(concatArrays(blocks), shape, 'float32');
-  }
-  const info = backend.makeOutput(shape, 'float32');
-  const heap = backend.typedArrayFromHeap!(info);
-  let at = 0;
-  for (const block of blocks) {
-    heap.set(block, at);
-    at += block.length;
-  }
-  return tf.engine().makeTensorFromTensorInfo(info);
 }
 
 /** Keras LSTM: gates i, f, c, o; states h, c. */

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { concatArrays, sumTensor } from './batch-split.js';
+import { sumTensor, tensorFromBlocks } from './batch-split.js';
 import type { KernelCall } from './kernel-host.js';
 
 /**
@@ -167,8 +167,7 @@ function rowInput(
       if (!needed) return { alloc: {}, x: 'x', dx: 0, calls: [], read: ['x', 0, 0] };
       return { alloc: { dx: n * T * E }, x: 'x', dx: 'dx', calls: [], read: ['dx', 0, n * T * E] };
     },
-    gradient: (parts) =>
-      needed ? tf.tensor3d(concatArrays(parts), [B, T, E]) : tf.zeros(tensor.shape),
+    gradient: (parts) => (needed ? tensorFromBlocks(parts, [B, T, E]) : tf.zeros(tensor.shape)),
   };
 }
 

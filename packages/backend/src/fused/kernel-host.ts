@@ -33,7 +33,11 @@ export function jobCalls(job: KernelJob): readonly KernelCall[] {
   return Array.isArray(job.call) ? job.call : [job.call as KernelCall];
 }
 
-/** What a job gives back: the `read` arrays, and the handle of its kept buffers (0 = none). */
+/**
+ * What a job gives back: the `read` arrays, and the handle of its kept buffers (0 = none). From
+ * {@link KernelHost.run} the arrays are views of the module's memory, valid until the next job
+ * on that module (no copy; a worker copies them to post them).
+ */
 export interface KernelJobResult {
   readonly handle: number;
   readonly outputs: Float32Array[];
@@ -58,6 +62,7 @@ export interface KernelHost {
   put(data: ArrayLike<number>): number;
   /** Bytes held by live blocks (for leak checks). */
   liveBytes(): number;
+  /** Runs a job; its outputs are views valid until the next job on this module. */
   run(job: KernelJob): KernelJobResult;
   /** Frees what a job kept. */
   release(handle: number): void;
@@ -133,8 +138,9 @@ export function createKernelHost(exports: FusedRnnExports): KernelHost {
       if (typeof fn !== 'function') throw new Error(`kernel job: no function ${call.fn}`);
       (fn as (...a: number[]) => void)(...args);
     }
+    // Views: the buffers freed below keep their values until the next job allocates.
     const outputs = (job.read ?? []).map(([name, first, floats]) =>
-      view((all[name] as number) + first * 4, floats).slice(),
+      view((all[name] as number) + first * 4, floats),
     );
     const keep = new Set(job.keep ?? []);
     const keptHere: Record<string, number> = {};

@@ -57,7 +57,8 @@ port.on('message', (message) => {
   if (message.release !== undefined) { host.release(message.release); return; }
   if (message.liveBytes === true) { port.postMessage({ liveBytes: host.liveBytes() }); done(); return; }
   try {
-    const result = host.run(message.job);
+    const run = host.run(message.job);
+    const result = { handle: run.handle, outputs: run.outputs.map((o) => o.slice()) };
     port.postMessage(result, result.outputs.map((o) => o.buffer));
   } catch (error) {
     port.postMessage({ error: String((error && error.message) || error) });
