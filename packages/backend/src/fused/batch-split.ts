@@ -47,18 +47,6 @@ export function sumTensor(parts: readonly Float32Array[], shape: number[]): tf.T
   );
 }
 
-/** Concatenates the slices' row blocks back into one batch; one part is returned as is. */
-export function concatArrays(parts: readonly Float32Array[]): Float32Array {
-  if (parts.length === 1) return parts[0]!;
-  const out = new Float32Array(parts.reduce((sum, p) => sum + p.length, 0));
-  let at = 0;
-  for (const part of parts) {
-    out.set(part, at);
-    at += part.length;
-  }
-  return out;
-}
-
 /** Shapes of a fused call: time steps, input dim, units, gate columns (gates x units). */
 export interface FusedDims {
   readonly T: number;
@@ -114,21 +102,20 @@ export function tensorFromBlocks(blocks: readonly Float32Array[], shape: number[
     makeOutput(shape: number[], dtype: 'float32'): tf.TensorInfo;
     typedArrayFromHeap(info: tf.TensorInfo): Float32Array;
   }>;
-  if (tf.getBackend() !== 'wasm' || backend.makeOutput === undefined) {
-    const values = new Float32Array(blocks.reduce((sum, block) => sum + block.length, 0));
-    let at = 0;
-    for (const block of blocks) {
-      values.set(block, at);
-      at += block.length;
-    }
-    return tf.tensor(values, shape, 'float32');
-  }
-  const info = backend.makeOutput(shape, 'float32');
-  const heap = backend.typedArrayFromHeap!(info);
+  const info =
+    tf.getBackend() === 'wasm' && backend.makeOutput !== undefined
+      ? backend.makeOutput(shape, 'float32')
+      : undefined;
+  const values =
+    info === undefined
+      ? new Float32Array(blocks.reduce((sum, block) => sum + block.length, 0))
+      : backend.typedArrayFromHeap!(info);
   let at = 0;
   for (const block of blocks) {
-    heap.set(block, at);
+    values.set(block, at);
     at += block.length;
   }
-  return tf.engine().makeTensorFromTensorInfo(info);
+  return info === undefined
+    ? tf.tensor(values, shape, 'float32')
+    : tf.engine().makeTensorFromTensorInfo(info);
 }

@@ -1,7 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { kernelMask } from './fused-rnn-mask.js';
 import {
-  concatArrays,
   gradientReads,
   gradientTensors,
   sliceCount,
@@ -183,19 +182,20 @@ export function runFusedCell(
         },
       );
       const results = runKernelJobs(forward);
-      // Per slice: its block of the sequence output (the last step's h without returnSequences),
-      // then its block of each final state.
+      // Per slice, the row blocks of each output: the sequence (the last step's h without
+      // returnSequences), then each final state (possibly read in several pieces).
       const blocks = results.map((result, i) => {
         const outputs = result.outputs.slice();
-        const sequence = seq ? outputs.shift()! : null;
-        const finals = forward[i]!.pieces.map((count) => concatArrays(outputs.splice(0, count)));
+        const sequence = seq ? [outputs.shift()!] : null;
+        const finals = forward[i]!.pieces.map((count) => outputs.splice(0, count));
         return [sequence ?? finals[0]!, ...finals];
       });
       held = keepForGradient(cell.name, results, tape);
       const shapes = [seq ? [B, S, H] : [B, H], ...stateNames.map(() => [B, H])];
+      // Slices follow each other by rows, so each output's blocks are all slices' in order.
       return shapes.map((shape, k) =>
         tensorFromBlocks(
-          blocks.map((parts) => parts[k]!),
+          blocks.flatMap((parts) => parts[k]!),
           shape,
         ),
       );
