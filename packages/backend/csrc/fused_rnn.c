@@ -6,6 +6,11 @@
  * -msimd128 -mbulk-memory, lld). Memory is owned by the JS side (fused-rnn-module.ts), which
  * passes byte offsets. All matrices are row-major float32.
  *
+ * Two builds of this file: fused_rnn.wasm (its own memory, one thread) and fused_rnn_mt.wasm
+ * (-DSEQPIPE_THREADS: imports a shared memory that worker threads' instances of it use too,
+ * kernel-threads.ts). Per-thread state is then thread-local (each instance sets its own TLS
+ * block and stack, both in the shared memory).
+ *
  * Keras LSTM semantics: z = x W + h U + b, gates in the order i, f, c(g), o;
  * i, f, o = sigmoid(.), g = tanh(.), c' = f c + i g, h' = o tanh(c').
  *
@@ -20,6 +25,12 @@
 typedef float f32;
 
 #define EXPORT(name) __attribute__((export_name(#name)))
+
+#ifdef SEQPIPE_THREADS
+#define PER_THREAD _Thread_local
+#else
+#define PER_THREAD
+#endif
 
 /* ---------- math: tanh, sigmoid (own approximations; no libc) ---------- */
 
@@ -77,8 +88,8 @@ static void restore_masked_dh(const f32 *mask, int T, int B, int H, int t, const
 
 /* One K block of B's 8-column panel j, packed contiguously: B's rows are often 4 KB apart
  * (N = 1024), and rows that far apart all fall into one L1 cache set, so an unpacked panel
- * misses L1 on every load (the seq2seq model's GEMMs ran at half speed). Per module instance. */
-static f32 PANEL[KC * 8] __attribute__((aligned(16)));
+ * misses L1 on every load (the seq2seq model's GEMMs ran at half speed). Per thread. */
+static PER_THREAD f32 PANEL[KC * 8] __attribute__((aligned(16)));
 
 /* Copies rows k0..k1-1 of B's 8 columns from j into dst [k1-k0][8]. */
 static inline void pack_panel(const f32 *B, int ldb, int k0, int k1, int j, f32 *dst) {

@@ -217,6 +217,7 @@ describe('fusedLstm (WASM SIMD whole-sequence kernel)', () => {
     const csrc = fileURLToPath(new URL('../../csrc/', import.meta.url));
     const committed = {
       'fused_rnn.wasm': readFileSync(join(csrc, 'fused_rnn.wasm')),
+      'fused_rnn_mt.wasm': readFileSync(join(csrc, 'fused_rnn_mt.wasm')),
       'heap_kernels.wasm': readFileSync(join(csrc, 'heap_kernels.wasm')),
     };
     const sha256 = (bytes: Buffer): string => createHash('sha256').update(bytes).digest('hex');

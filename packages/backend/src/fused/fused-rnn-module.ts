@@ -1,3 +1,5 @@
+import type * as NodeFs from 'node:fs/promises';
+import { importNodeBuiltin } from '../js-runtime.js';
 import { FUSED_RNN_WASM_BASE64, FUSED_RNN_WASM_SHA256 } from './fused-rnn-wasm.js';
 import { createKernelHost, type FusedRnnExports, type KernelHost } from './kernel-host.js';
 
@@ -10,6 +12,8 @@ export interface FusedRnnModule extends KernelHost {
   readonly compiled: WebAssembly.Module;
   /** Kernel calls since the module was installed, by C function (diagnostics, benchmarks). */
   readonly calls: Record<string, number>;
+  /** The threaded build's shared memory (worker threads instantiate `compiled` over it). */
+  readonly shared?: WebAssembly.Memory;
 }
 
 /** The bytes of a base64 string (an embedded WebAssembly binary). */
@@ -21,6 +25,7 @@ export function decodeBase64(text: string): Uint8Array<ArrayBuffer> {
 }
 
 const MODULE_KEY = Symbol.for('@seqpipe/backend/fused-rnn-module');
+const SHARED_KEY = Symbol.for('@seqpipe/backend/fused-rnn-module-shared');
 
 /** The kernel functions a fused-rnn binary must export (an older or foreign file lacks some). */
 const KERNEL_EXPORTS = [
@@ -35,8 +40,10 @@ const KERNEL_EXPORTS = [
   'matmul',
 ] as const;
 
+/** The process-wide module: the threaded build once threads started, else the one-thread build. */
 function installed(): FusedRnnModule | undefined {
-  return (globalThis as unknown as Record<symbol, FusedRnnModule | undefined>)[MODULE_KEY];
+  const modules = globalThis as unknown as Record<symbol, FusedRnnModule | undefined>;
+  return modules[SHARED_KEY] ?? modules[MODULE_KEY];
 }
 
 function install(compiled: WebAssembly.Module, instance: WebAssembly.Instance): FusedRnnModule {
@@ -123,4 +130,63 @@ export function fusedKernelCalls(): Readonly<Record<string, number>> {
 export function countCall(fn: string): void {
   const calls = fusedRnnModule().calls;
   calls[fn] = (calls[fn] ?? 0) + 1;
+}
+
+/** The threaded build's stack per thread (the kernels use ~128 bytes of it). */
+const STACK_BYTES = 64 * 1024;
+/** The most memory the threaded build declares (csrc/build.sh: 2 GB), in 64 KB pages. */
+const SHARED_MAX_PAGES = 32768;
+
+/** Where a thread's instance of the threaded build keeps its own state, in the shared memory. */
+export interface ThreadState {
+  /** Its thread-local block (`__wasm_init_tls`). */
+  readonly tls: number;
+  /** Its stack: `stack` up to `stackTop` (stacks grow down). */
+  readonly stack: number;
+  readonly stackTop: number;
+}
+
+/** Reserves a thread's TLS block and stack (freed with {@link freeThreadState}). */
+export function allocThreadState(host: KernelHost): ThreadState {
+  const tlsBytes = Number((host.exports['__tls_size'] as WebAssembly.Global).value);
+  const tls = host.alloc(Math.ceil(tlsBytes / 4));
+  const stack = host.alloc(STACK_BYTES / 4);
+  return { tls, stack, stackTop: stack + STACK_BYTES };
+}
+
+export function freeThreadState(host: KernelHost, state: ThreadState): void {
+  host.free(state.tls);
+  host.free(state.stack);
+}
+
+/**
+ * Makes the threaded build (`csrc/fused_rnn_mt.wasm`, read from this package: Node.js) the
+ * process-wide module, over a new shared memory that worker threads' instances use too: jobs
+ * then pass pointers, never arrays. Kernel calls counted so far carry over; buffers that the
+ * previous module kept for a gradient are not (that gradient then throws, see kernel-threads.ts).
+ * A no-op once installed.
+ */
+export async function installSharedFusedRnn(): Promise<FusedRnnModule> {
+  const modules = globalThis as unknown as Record<symbol, FusedRnnModule | undefined>;
+  const existing = modules[SHARED_KEY];
+  if (existing !== undefined) return existing;
+  const fs = await importNodeBuiltin<typeof NodeFs>('node:fs/promises');
+  const file = new URL('../../csrc/fused_rnn_mt.wasm', import.meta.url);
+  const compiled = await WebAssembly.compile(await fs.readFile(file));
+  const names = new Set(WebAssembly.Module.exports(compiled).map((e) => e.name));
+  const missing = [...KERNEL_EXPORTS, '__wasm_init_tls'].filter((name) => !names.has(name));
+  if (missing.length > 0) throw new Error(`${file.pathname} lacks ${missing.join(', ')}`);
+  const shared = new WebAssembly.Memory({ initial: 16, maximum: SHARED_MAX_PAGES, shared: true });
+  const instance = new WebAssembly.Instance(compiled, { env: { memory: shared } });
+  const host = createKernelHost({
+    ...(instance.exports as unknown as FusedRnnExports),
+    memory: shared,
+  });
+  // This thread keeps the stack the binary reserves below its heap; its TLS block is its own.
+  const tlsBytes = Number((host.exports['__tls_size'] as WebAssembly.Global).value);
+  (host.exports['__wasm_init_tls'] as (ptr: number) => void)(host.alloc(Math.ceil(tlsBytes / 4)));
+  const calls = modules[MODULE_KEY]?.calls ?? Object.fromEntries(KERNEL_EXPORTS.map((n) => [n, 0]));
+  const module: FusedRnnModule = { ...host, compiled, calls, shared };
+  if (modules[SHARED_KEY] === undefined) modules[SHARED_KEY] = module;
+  return modules[SHARED_KEY]!;
 }

@@ -3,7 +3,7 @@
  * kernel module's memory (filled from arrays, zeroed, or left uninitialized), which C function to
  * call with which arguments, what to copy back out, and which buffers to keep for a later job
  * (a training forward keeps its activations for the backward). The same job runs on the main
- * thread's module or, unchanged, on a worker thread's own instance of the module.
+ * thread's module or, with its buffers prepared here, on a worker thread sharing its memory.
  */
 export interface KernelJob {
   /** Buffers created from these values. */
@@ -43,6 +43,14 @@ export interface KernelJobResult {
   readonly outputs: Float32Array[];
 }
 
+/** A job ready to run: its calls with buffer names resolved to pointers. */
+export interface PreparedJob {
+  /** [C function, arguments] in order. */
+  readonly calls: ReadonlyArray<readonly [string, readonly number[]]>;
+  /** After the calls ran: the outputs (views) and the kept buffers' handle; frees the rest. */
+  finish(): KernelJobResult;
+}
+
 /** The C functions of csrc/fused_rnn.c (pointers are byte offsets into `memory`). */
 export interface FusedRnnExports {
   readonly memory: WebAssembly.Memory;
@@ -62,6 +70,11 @@ export interface KernelHost {
   put(data: ArrayLike<number>): number;
   /** Bytes held by live blocks (for leak checks). */
   liveBytes(): number;
+  /**
+   * Allocates and fills a job's buffers and resolves its calls' arguments, for a thread sharing
+   * this memory to run (kernel-threads.ts); `finish()` after the calls ran.
+   */
+  prepare(job: KernelJob): PreparedJob;
   /** Runs a job; its outputs are views valid until the next job on this module. */
   run(job: KernelJob): KernelJobResult;
   /** Frees what a job kept. */
@@ -69,8 +82,8 @@ export interface KernelHost {
 }
 
 /**
- * Wraps an instance's exports. Self-contained on purpose (no imports, no outer names): worker
- * threads run this very function, from its source text, over their own instance.
+ * Wraps an instance's exports (one allocator per memory: with the threaded build, the calling
+ * thread's host allocates for every thread).
  */
 export function createKernelHost(exports: FusedRnnExports): KernelHost {
   const PAGE = 65536;
@@ -116,7 +129,7 @@ export function createKernelHost(exports: FusedRnnExports): KernelHost {
     kept.delete(handle);
     for (const ptr of Object.values(buffers)) free(ptr);
   };
-  const run = (job: KernelJob): KernelJobResult => {
+  const prepare = (job: KernelJob): PreparedJob => {
     const own: Record<string, number> = {};
     for (const [name, data] of Object.entries(job.write ?? {})) own[name] = put(data);
     for (const [name, floats] of Object.entries(job.zero ?? {})) {
@@ -124,37 +137,54 @@ export function createKernelHost(exports: FusedRnnExports): KernelHost {
       view(own[name], floats).fill(0);
     }
     for (const [name, floats] of Object.entries(job.alloc ?? {})) own[name] = alloc(floats);
-    const used = job.use === undefined ? {} : (kept.get(job.use) ?? {});
+    const usedEntry = job.use === undefined ? undefined : kept.get(job.use);
+    const used = usedEntry ?? {};
     if (job.use !== undefined) kept.delete(job.use);
     const all: Record<string, number> = { ...used, ...own };
-    for (const call of Array.isArray(job.call) ? job.call : [job.call]) {
-      const args = (call as KernelCall).args.map((arg) => {
-        if (typeof arg === 'number') return arg;
-        const ptr = all[arg];
-        if (ptr === undefined) throw new Error(`kernel job: no buffer named ${arg}`);
-        return ptr;
+    let calls: Array<[string, number[]]>;
+    try {
+      calls = (Array.isArray(job.call) ? job.call : [job.call]).map((call: KernelCall) => {
+        if (typeof exports[call.fn] !== 'function') {
+          throw new Error(`kernel job: no function ${call.fn}`);
+        }
+        const args = call.args.map((arg) => {
+          if (typeof arg === 'number') return arg;
+          const ptr = all[arg];
+          if (ptr === undefined) throw new Error(`kernel job: no buffer named ${arg}`);
+          return ptr;
+        });
+        return [call.fn, args];
       });
-      const fn = exports[(call as KernelCall).fn];
-      if (typeof fn !== 'function') throw new Error(`kernel job: no function ${call.fn}`);
-      (fn as (...a: number[]) => void)(...args);
+    } catch (error) {
+      for (const ptr of Object.values(own)) free(ptr);
+      if (usedEntry !== undefined) kept.set(job.use!, usedEntry);
+      throw error;
     }
-    // Views: the buffers freed below keep their values until the next job allocates.
-    const outputs = (job.read ?? []).map(([name, first, floats]) =>
-      view((all[name] as number) + first * 4, floats),
-    );
-    const keep = new Set(job.keep ?? []);
-    const keptHere: Record<string, number> = {};
-    for (const [name, ptr] of Object.entries(all)) {
-      if (keep.has(name)) keptHere[name] = ptr;
-      else free(ptr);
-    }
-    let handle = 0;
-    if (keep.size > 0) {
-      handle = nextHandle++;
-      kept.set(handle, keptHere);
-    }
-    return { handle, outputs };
+    const finish = (): KernelJobResult => {
+      // Views: the buffers freed below keep their values until the next job allocates.
+      const outputs = (job.read ?? []).map(([name, first, floats]) =>
+        view((all[name] as number) + first * 4, floats),
+      );
+      const keep = new Set(job.keep ?? []);
+      const keptHere: Record<string, number> = {};
+      for (const [name, ptr] of Object.entries(all)) {
+        if (keep.has(name)) keptHere[name] = ptr;
+        else free(ptr);
+      }
+      let handle = 0;
+      if (keep.size > 0) {
+        handle = nextHandle++;
+        kept.set(handle, keptHere);
+      }
+      return { handle, outputs };
+    };
+    return { calls, finish };
+  };
+  const run = (job: KernelJob): KernelJobResult => {
+    const prepared = prepare(job);
+    for (const [fn, args] of prepared.calls) (exports[fn] as (...a: number[]) => void)(...args);
+    return prepared.finish();
   };
   const liveBytes = (): number => blocks.reduce((sum, block) => sum + block[1], 0);
-  return { exports, alloc, free, view, put, liveBytes, run, release };
+  return { exports, alloc, free, view, put, liveBytes, prepare, run, release };
 }

@@ -1,35 +1,75 @@
 import type * as NodeWorkerThreads from 'node:worker_threads';
 import * as tf from '@tensorflow/tfjs-core';
 import { importNodeBuiltin } from '../js-runtime.js';
-import { countCall, fusedRnnModule } from './fused-rnn-module.js';
-import { createKernelHost, jobCalls, type KernelJob, type KernelJobResult } from './kernel-host.js';
+import {
+  allocThreadState,
+  countCall,
+  freeThreadState,
+  fusedRnnModule,
+  installSharedFusedRnn,
+  type FusedRnnModule,
+  type ThreadState,
+} from './fused-rnn-module.js';
+import type { KernelJob, KernelJobResult, PreparedJob } from './kernel-host.js';
+import { jobCalls } from './kernel-host.js';
 
 /**
- * Worker threads for the fused kernels (Node.js): each holds its own instance of the kernel
- * module and runs {@link KernelJob}s on its slice of a batch while the calling thread runs its
- * own slice. The calling thread blocks until they finish (`Atomics.wait`, allowed on Node's main
- * thread), so the kernels stay synchronous tfjs ops.
+ * Worker threads for the fused kernels (Node.js). Once threads start, the process runs the
+ * kernels' threaded build (`csrc/fused_rnn_mt.wasm`) over one shared memory, instantiated by
+ * this thread and by each worker (each with its own stack and thread-local block in it). This
+ * thread allocates and fills every job's buffers; a worker gets the job's calls as numbers
+ * (functions and pointers) in a small shared block, runs them on its slice of the batch while
+ * this thread runs its own, and says it is done through an `Atomics` word. No arrays are
+ * copied between threads, and the calling thread blocks until the workers finish
+ * (`Atomics.wait`, allowed on Node's main thread), so the kernels stay synchronous tfjs ops.
  */
 export interface Lane {
   readonly worker: NodeWorkerThreads.Worker;
-  readonly port: NodeWorkerThreads.MessagePort;
-  /** 0 while a job runs; the worker sets 1 (and notifies) when its answer is posted. */
-  readonly flag: Int32Array;
+  /** Int32 words shared with the worker: see {@link Control}. */
+  readonly control: Int32Array;
+  /** The posted job's calls: [count, then per call: function index, argument count, arguments]. */
+  readonly calls: Float64Array;
+  /** The worker's error message (UTF-8, zero-padded) when a job failed. */
+  readonly error: Uint8Array;
+  /** The worker's stack and thread-local block in the shared memory. */
+  readonly state: ThreadState;
   /** False once the worker exited (crashed, or terminated): new work stays off this lane. */
   alive: boolean;
+  /** Sequence number of the last job posted. */
+  posted: number;
 }
+
+/** The control words' indices. */
+const enum Control {
+  /** Sequence number of the last job posted (this thread writes it, then notifies). */
+  Posted = 0,
+  /** Sequence number of the last job the worker finished (it writes it, then notifies). */
+  Done = 1,
+  /** 1 when that job failed (the message is in `error`). */
+  Failed = 2,
+  /** 1 once the worker has instantiated the module. */
+  Ready = 3,
+}
+
+/** Float64 slots for a job's calls (a job has a few calls of at most ~25 arguments). */
+const CALL_SLOTS = 1024;
+const ERROR_BYTES = 1024;
 
 interface Pool {
   readonly lanes: Lane[];
-  readonly receive: typeof NodeWorkerThreads.receiveMessageOnPort;
+  /** The threaded module the workers share memory with. */
+  readonly module: FusedRnnModule;
+  /** C function name -> index in the workers' function table. */
+  readonly functions: ReadonlyMap<string, number>;
   /** Jobs the workers ran (diagnostics: did the threads take part?). */
   workerJobs: number;
 }
 
-/** Where a slice's kept buffers live: on this thread (lane null) or a worker. */
+/** Where a slice's job ran (lane null: this thread), and what it kept, in which module. */
 export interface KeptSlice {
   readonly lane: Lane | null;
   readonly handle: number;
+  readonly module: FusedRnnModule;
 }
 
 const POOL_KEY = Symbol.for('@seqpipe/backend/fused-kernel-threads');
@@ -43,29 +83,40 @@ function setPool(value: Pool | undefined): void {
   (globalThis as unknown as Record<symbol, Pool | undefined>)[POOL_KEY] = value;
 }
 
-/** The source a worker runs: the same job runner as this thread, over its own instance. */
+/** The source a worker runs: instantiate the module over the shared memory, then run jobs. */
 function workerSource(): string {
-  // __name: the helper esbuild's keepNames (tsx, vitest) wraps named arrow functions in.
   return `'use strict';
-const __name = (target) => target;
 const { workerData } = require('node:worker_threads');
-const createKernelHost = (${createKernelHost.toString()});
-const { module, port, flag } = workerData;
-const host = createKernelHost(new WebAssembly.Instance(module, {}).exports);
-const done = () => { Atomics.store(flag, 0, 1); Atomics.notify(flag, 0); };
-port.on('message', (message) => {
-  if (message.release !== undefined) { host.release(message.release); return; }
-  if (message.liveBytes === true) { port.postMessage({ liveBytes: host.liveBytes() }); done(); return; }
+const { module, memory, control, calls, error, names, tls, stackTop } = workerData;
+const exports = new WebAssembly.Instance(module, { env: { memory } }).exports;
+exports.__stack_pointer.value = stackTop;
+exports.__wasm_init_tls(tls);
+const fns = names.map((name) => exports[name]);
+Atomics.store(control, ${Control.Ready}, 1);
+let seen = 0;
+for (;;) {
+  Atomics.wait(control, ${Control.Posted}, seen);
+  const seq = Atomics.load(control, ${Control.Posted});
+  if (seq === seen) continue;
+  seen = seq;
+  let failed = 0;
   try {
-    const run = host.run(message.job);
-    const result = { handle: run.handle, outputs: run.outputs.map((o) => o.slice()) };
-    port.postMessage(result, result.outputs.map((o) => o.buffer));
-  } catch (error) {
-    port.postMessage({ error: String((error && error.message) || error) });
+    let at = 1;
+    for (let c = 0, count = calls[0]; c < count; c++) {
+      const fn = fns[calls[at]], n = calls[at + 1];
+      fn(...calls.subarray(at + 2, at + 2 + n));
+      at += 2 + n;
+    }
+  } catch (e) {
+    failed = 1;
+    const bytes = new TextEncoder().encode(String((e && e.message) || e)).subarray(0, error.length);
+    error.fill(0);
+    error.set(bytes);
   }
-  done();
-});
-done();
+  Atomics.store(control, ${Control.Failed}, failed);
+  Atomics.store(control, ${Control.Done}, seq);
+  Atomics.notify(control, ${Control.Done});
+}
 `;
 }
 
@@ -80,6 +131,7 @@ export async function stopKernelThreads(): Promise<void> {
   setPool(undefined);
   if (current === undefined) return;
   await Promise.all(current.lanes.map((lane) => lane.worker.terminate()));
+  for (const lane of current.lanes) freeThreadState(current.module, lane.state);
 }
 
 /**
@@ -91,28 +143,40 @@ export async function startKernelThreads(threads: number): Promise<void> {
   await stopKernelThreads();
   if (threads <= 1) return;
   const wt = await importNodeBuiltin<typeof NodeWorkerThreads>('node:worker_threads');
-  const module = fusedRnnModule().compiled;
+  const module = await installSharedFusedRnn();
+  const names = WebAssembly.Module.exports(module.compiled)
+    .filter((e) => e.kind === 'function')
+    .map((e) => e.name);
   const source = workerSource();
   const lanes: Lane[] = [];
   try {
     for (let i = 1; i < threads; i++) {
-      const { port1, port2 } = new wt.MessageChannel();
-      const flag = new Int32Array(new SharedArrayBuffer(4));
+      const control = new Int32Array(new SharedArrayBuffer(16));
+      const calls = new Float64Array(new SharedArrayBuffer(CALL_SLOTS * 8));
+      const error = new Uint8Array(new SharedArrayBuffer(ERROR_BYTES));
+      const state = allocThreadState(module);
       const worker = new wt.Worker(source, {
         eval: true,
         execArgv: [],
-        workerData: { module, port: port2, flag },
-        transferList: [port2],
+        workerData: {
+          module: module.compiled,
+          memory: module.shared,
+          control,
+          calls,
+          error,
+          names,
+          tls: state.tls,
+          stackTop: state.stackTop,
+        },
       });
-      const lane: Lane = { worker, port: port1, flag, alive: true };
+      const lane: Lane = { worker, control, calls, error, state, alive: true, posted: 0 };
       lanes.push(lane);
       worker.once('exit', () => (lane.alive = false));
       worker.unref();
-      port1.unref();
       let failure: unknown;
       worker.once('error', (error) => (failure = error));
       const started = Date.now();
-      while (Atomics.load(flag, 0) === 0) {
+      while (Atomics.load(control, Control.Ready) === 0) {
         if (failure !== undefined) throw failure;
         if (Date.now() - started > START_TIMEOUT_MS) throw new Error('start-up timed out');
         await new Promise((resolve) => setTimeout(resolve, 2));
@@ -120,9 +184,11 @@ export async function startKernelThreads(threads: number): Promise<void> {
     }
   } catch (error) {
     await Promise.all(lanes.map((lane) => lane.worker.terminate()));
+    for (const lane of lanes) freeThreadState(module, lane.state);
     throw error;
   }
-  setPool({ lanes, receive: wt.receiveMessageOnPort, workerJobs: 0 });
+  const functions = new Map(names.map((name, index) => [name, index]));
+  setPool({ lanes, module, functions, workerJobs: 0 });
 }
 
 /** Where the slices of a batch split `parts` ways run: this thread first, then workers. */
@@ -135,100 +201,92 @@ export function kernelLanes(parts: number): Array<Lane | null> {
 /** A slice far bigger than any batch seqpipe trains takes seconds; no answer by then = lost. */
 const JOB_TIMEOUT_MS = 120_000;
 
+/** Hands a prepared job's calls to `lane`'s worker. */
+function post(current: Pool, lane: Lane, job: PreparedJob): void {
+  const slots = lane.calls;
+  let at = 1;
+  for (const [fn, args] of job.calls) {
+    if (at + 2 + args.length > slots.length) throw new Error('kernel job: too many calls');
+    slots[at] = current.functions.get(fn) ?? -1;
+    slots[at + 1] = args.length;
+    slots.set(args, at + 2);
+    at += 2 + args.length;
+  }
+  slots[0] = job.calls.length;
+  lane.posted++;
+  Atomics.store(lane.control, Control.Posted, lane.posted);
+  Atomics.notify(lane.control, Control.Posted);
+  current.workerJobs++;
+}
+
+/** Blocks until `lane` finished its last job; returns its failure, if any. */
+function awaitDone(lane: Lane): Error | undefined {
+  for (;;) {
+    const done = Atomics.load(lane.control, Control.Done);
+    if (done === lane.posted) break;
+    if (Atomics.wait(lane.control, Control.Done, done, JOB_TIMEOUT_MS) === 'timed-out') {
+      return new Error(`no answer within ${JOB_TIMEOUT_MS / 1000} s`);
+    }
+  }
+  if (Atomics.load(lane.control, Control.Failed) === 0) return undefined;
+  const end = lane.error.indexOf(0);
+  return new Error(new TextDecoder().decode(lane.error.slice(0, end < 0 ? undefined : end)));
+}
+
 /**
  * Runs each job on its lane (null = this thread), all at once, and returns their results in
  * order: one call of a fused kernel, sliced by batch rows (counted once in `fusedKernelCalls`).
- * A gradient's jobs go to the lanes of their forward (`use` names buffers kept there).
+ * A job whose lane is gone (its worker exited, or threads were restarted) runs on this thread:
+ * every buffer lives in the one shared memory.
  */
 export function runKernelJobs(
   work: ReadonlyArray<{ readonly job: KernelJob; readonly lane: Lane | null }>,
 ): Array<KernelJobResult & KeptSlice> {
   const first = work[0]?.job;
   if (first !== undefined) for (const call of jobCalls(first)) countCall(call.fn);
+  const module = fusedRnnModule();
   const current = pool();
-  for (const { job, lane } of work) {
-    if (lane === null) continue;
-    if (current === undefined || !current.lanes.includes(lane)) {
-      throw new Error(
-        'fused kernel threads were restarted (initBackend with another thread count) between a forward and its gradient',
-      );
-    }
-    if (!lane.alive) {
-      throw new Error(
-        'a fused-kernel worker thread exited between a forward and its gradient (out of memory?); run the step again',
-      );
-    }
-    // Compact copies, moved to the worker: a view would clone its whole underlying buffer.
-    const write = Object.fromEntries(
-      Object.entries(job.write ?? {}).map(([name, data]) => [name, data.slice()]),
-    );
-    Atomics.store(lane.flag, 0, 0);
-    lane.port.postMessage(
-      { job: { ...job, write } },
-      Object.values(write).map((data) => data.buffer),
-    );
-    current.workerJobs++;
+  const lanes = work.map(({ lane }) =>
+    lane !== null && lane.alive && current?.lanes.includes(lane) === true ? lane : null,
+  );
+  const prepared: PreparedJob[] = [];
+  try {
+    for (const { job } of work) prepared.push(module.prepare(job));
+  } catch (error) {
+    for (const job of prepared) releaseSlice({ ...job.finish(), lane: null, module });
+    throw error;
   }
-  const results: Array<KernelJobResult & KeptSlice> = [];
   let failure: unknown;
-  for (const { job, lane } of work) {
-    if (lane !== null) continue;
+  lanes.forEach((lane, i) => {
+    if (lane !== null) post(current!, lane, prepared[i]!);
+  });
+  lanes.forEach((lane, i) => {
+    if (lane !== null) return;
     try {
-      results[work.findIndex((w) => w.job === job)] = { ...fusedRnnModule().run(job), lane };
+      for (const [fn, args] of prepared[i]!.calls) {
+        (module.exports[fn] as (...a: readonly number[]) => void)(...args);
+      }
     } catch (error) {
       failure ??= error;
     }
-  }
-  work.forEach(({ lane }, index) => {
-    if (lane === null || current === undefined) return;
-    const answer = awaitAnswer(current, lane) as KernelJobResult | { error: string } | undefined;
-    if (answer === undefined) failure ??= new Error(`no answer within ${JOB_TIMEOUT_MS / 1000} s`);
-    else if ('error' in answer) failure ??= new Error(answer.error);
-    else results[index] = { ...answer, lane };
   });
+  for (const lane of lanes) if (lane !== null) failure ??= awaitDone(lane);
+  const results = prepared.map((job, i) => ({ ...job.finish(), lane: lanes[i]!, module }));
   if (failure !== undefined) {
-    for (const r of results) if (r !== undefined) releaseSlice(r);
+    for (const r of results) releaseSlice(r);
     throw new Error(`fused kernel job failed: ${(failure as Error).message ?? String(failure)}`);
   }
   return results;
 }
 
-/** Blocks until `lane` answers a message; returns the answer (undefined after a timeout). */
-function awaitAnswer(current: Pool, lane: Lane): unknown {
-  for (;;) {
-    if (Atomics.wait(lane.flag, 0, 0, JOB_TIMEOUT_MS) === 'timed-out') return undefined;
-    const message = current.receive(lane.port);
-    if (message !== undefined) return message.message;
-  }
+/** The kernel threads: how many (this one included), and how many jobs the workers ran. */
+export function kernelThreadStats(): { threads: number; workerJobs: number } {
+  return { threads: kernelThreadCount(), workerJobs: pool()?.workerJobs ?? 0 };
 }
 
-/**
- * The kernel threads' state: how many (this one included), how many jobs the workers ran, and
- * the bytes each worker's kernel module holds (leak checks: it returns to its baseline once
- * every gradient ran or its forward was collected).
- */
-export function kernelThreadStats(): {
-  threads: number;
-  workerJobs: number;
-  workerLiveBytes: number[];
-} {
-  const current = pool();
-  if (current === undefined) return { threads: 1, workerJobs: 0, workerLiveBytes: [] };
-  const workerLiveBytes = current.lanes.map((lane) => {
-    if (!lane.alive) return Number.NaN;
-    Atomics.store(lane.flag, 0, 0);
-    lane.port.postMessage({ liveBytes: true });
-    const answer = awaitAnswer(current, lane) as { liveBytes: number } | undefined;
-    return answer?.liveBytes ?? Number.NaN;
-  });
-  return { threads: kernelThreadCount(), workerJobs: current.workerJobs, workerLiveBytes };
-}
-
-/** Frees what a slice's job kept (on its thread). */
+/** Frees what a slice's job kept. */
 export function releaseSlice(slice: KeptSlice): void {
-  if (slice.handle === 0) return;
-  if (slice.lane === null) fusedRnnModule().release(slice.handle);
-  else slice.lane.port.postMessage({ release: slice.handle });
+  if (slice.handle !== 0) slice.module.release(slice.handle);
 }
 
 /** Frees a training forward's kept slices (on every thread) if its gradient never runs. */
@@ -282,6 +340,11 @@ export function keepForGradient(
       if (claimed) throw new Error(`${op}: gradient requested twice for one forward`);
       if (released) {
         throw new Error(`${op}: gradient requested after a newer gradient computation began`);
+      }
+      if (slices.some((slice) => slice.module !== fusedRnnModule())) {
+        throw new Error(
+          `${op}: fused kernel threads were started (initBackend with another thread count) between a forward and its gradient`,
+        );
       }
       claimed = true;
       pendingGradients.delete(entry);
