@@ -218,26 +218,30 @@ static void transpose(int R, int Cn, const f32 *src, int lds, f32 *dst) {
 /* ---------- dense products ---------- */
 
 /*
- * c[M, N] = a b (+ bias): tfjs' BatchMatMul / _FusedMatMul with batch 1 (a dense layer's product
- * and its gradients' products). a is [M, K] or, with trans_a, [K, M]; b is [K, N] or, with
- * trans_b, [N, K]; bias [N] or 0 (added first, as XNNPACK does).
- *  scratch: (trans_a ? M*K : 0) + (trans_b ? K*N : 0) floats
+ * Rows r0..r1-1 of c[M, N] = a b (+ bias): tfjs' BatchMatMul / _FusedMatMul with batch 1 (a dense
+ * layer's product and its gradients' products); threads each compute a block of rows. a is
+ * [M, K] or, with trans_a, [K, M]; b is [K, N] or, with trans_b, [N, K]; bias [N] or 0 (added
+ * first, as XNNPACK does). c points at row r0's output: (r1 - r0) * N floats.
+ *  scratch: (trans_a ? (r1 - r0) * K : 0) + (trans_b ? K * N : 0) floats
  */
 EXPORT(matmul)
 void matmul(int M, int N, int K, const f32 *a, int trans_a, const f32 *b, int trans_b, const f32 *bias,
-            f32 *c, f32 *scratch) {
+            f32 *c, f32 *scratch, int r0, int r1) {
+  const int rows = r1 - r0;
   if (trans_a) {
-    transpose(K, M, a, M, scratch);
+    transpose(K, rows, a + r0, M, scratch);
     a = scratch;
-    scratch += (long)M * K;
+    scratch += (long)rows * K;
+  } else {
+    a += (long)r0 * K;
   }
   if (trans_b) {
     transpose(N, K, b, K, scratch);
     b = scratch;
   }
   if (bias)
-    for (long r = 0; r < M; r++) __builtin_memcpy(c + r * N, bias, (unsigned long)N * sizeof(f32));
-  gemm(M, N, K, a, K, b, N, c, N, bias != 0);
+    for (long r = 0; r < rows; r++) __builtin_memcpy(c + r * N, bias, (unsigned long)N * sizeof(f32));
+  gemm(rows, N, K, a, K, b, N, c, N, bias != 0);
 }
 
 /* ---------- input projection, shared by the cells ---------- */

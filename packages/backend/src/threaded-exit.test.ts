@@ -75,7 +75,7 @@ describe('threaded wasm in a plain Node process', () => {
       workers: { threads: number; workerJobs: number };
     };
     expect(parsed.lstm).toEqual([16, 48]);
-    expect(parsed.workers).toMatchObject({ threads: 2, workerJobs: 1 });
+    expect(parsed.workers).toMatchObject({ threads: 2, workerJobs: 2 });
     expect(parsed.info.backend).toBe('wasm');
     expect(parsed.info.threads).toBe(2);
     expect(parsed.threads).toBe(2);

@@ -72,9 +72,11 @@ export interface KernelHost {
   liveBytes(): number;
   /**
    * Allocates and fills a job's buffers and resolves its calls' arguments, for a thread sharing
-   * this memory to run (kernel-threads.ts); `finish()` after the calls ran.
+   * this memory to run (kernel-threads.ts); `finish()` after the calls ran. Jobs prepared with
+   * the same `written` map share one copy of a written array they pass as the same object (the
+   * kernels never write into their inputs); it is freed when the last of them frees it.
    */
-  prepare(job: KernelJob): PreparedJob;
+  prepare(job: KernelJob, written?: Map<Float32Array, number>): PreparedJob;
   /** Runs a job; its outputs are views valid until the next job on this module. */
   run(job: KernelJob): KernelJobResult;
   /** Frees what a job kept. */
@@ -112,7 +114,15 @@ export function createKernelHost(exports: FusedRnnExports): KernelHost {
     blocks.splice(index, 0, [at, bytes]);
     return at;
   };
+  /** Extra owners of a block (jobs sharing a written array): freed when the last one frees it. */
+  const owners = new Map<number, number>();
   const free = (ptr: number): void => {
+    const extra = owners.get(ptr);
+    if (extra !== undefined) {
+      if (extra > 1) owners.set(ptr, extra - 1);
+      else owners.delete(ptr);
+      return;
+    }
     const index = blocks.findIndex((block) => block[0] === ptr);
     if (index >= 0) blocks.splice(index, 1);
   };
@@ -129,9 +139,18 @@ export function createKernelHost(exports: FusedRnnExports): KernelHost {
     kept.delete(handle);
     for (const ptr of Object.values(buffers)) free(ptr);
   };
-  const prepare = (job: KernelJob): PreparedJob => {
+  const prepare = (job: KernelJob, written?: Map<Float32Array, number>): PreparedJob => {
     const own: Record<string, number> = {};
-    for (const [name, data] of Object.entries(job.write ?? {})) own[name] = put(data);
+    for (const [name, data] of Object.entries(job.write ?? {})) {
+      const ptr = written?.get(data);
+      if (ptr === undefined) {
+        own[name] = put(data);
+        written?.set(data, own[name]);
+      } else {
+        own[name] = ptr;
+        owners.set(ptr, (owners.get(ptr) ?? 0) + 1);
+      }
+    }
     for (const [name, floats] of Object.entries(job.zero ?? {})) {
       own[name] = alloc(floats);
       view(own[name], floats).fill(0);

@@ -195,7 +195,7 @@ describe('fused kernel threads over one shared memory', () => {
     // A product whose output pointer lies far past the memory: the worker's call traps.
     const job = {
       write: { a: new Float32Array(4), b: new Float32Array(4) },
-      call: { fn: 'matmul', args: [1, 1, 1, 'a', 0, 'b', 0, 0, 0x7fff0000, 0] },
+      call: { fn: 'matmul', args: [1, 1, 1, 'a', 0, 'b', 0, 0, 0x7fff0000, 0, 0, 1] },
     };
     expect(() => runKernelJobs([{ job, lane }])).toThrow(
       /fused kernel job failed: .*memory access out of bounds/,
@@ -207,7 +207,7 @@ describe('fused kernel threads over one shared memory', () => {
         job: {
           write: { a: new Float32Array([1, 2]), b: new Float32Array([3, 4]) },
           alloc: { c: 1 },
-          call: { fn: 'matmul', args: [1, 1, 2, 'a', 0, 'b', 0, 0, 'c', 0] },
+          call: { fn: 'matmul', args: [1, 1, 2, 'a', 0, 'b', 0, 0, 'c', 0, 0, 1] },
           read: [['c', 0, 1]],
         },
       },
@@ -231,7 +231,7 @@ describe('fused kernel threads over one shared memory', () => {
         job: {
           write: { a, b },
           alloc: { c: 1 },
-          call: { fn: 'matmul', args: [1, 1, K, 'a', 0, 'b', 0, 0, 'c', 0] },
+          call: { fn: 'matmul', args: [1, 1, K, 'a', 0, 'b', 0, 0, 'c', 0, 0, 1] },
           read: [['c', 0, 1]],
         },
       },

@@ -237,7 +237,8 @@ function awaitDone(lane: Lane): Error | undefined {
  * Runs each job on its lane (null = this thread), all at once, and returns their results in
  * order: one call of a fused kernel, sliced by batch rows (counted once in `fusedKernelCalls`).
  * A job whose lane is gone (its worker exited, or threads were restarted) runs on this thread:
- * every buffer lives in the one shared memory.
+ * every buffer lives in the one shared memory. Jobs writing the same array object (a layer's
+ * weights, in every slice) share one copy of it.
  */
 export function runKernelJobs(
   work: ReadonlyArray<{ readonly job: KernelJob; readonly lane: Lane | null }>,
@@ -251,7 +252,8 @@ export function runKernelJobs(
   );
   const prepared: PreparedJob[] = [];
   try {
-    for (const { job } of work) prepared.push(module.prepare(job));
+    const written = new Map<Float32Array, number>();
+    for (const { job } of work) prepared.push(module.prepare(job, written));
   } catch (error) {
     for (const job of prepared) releaseSlice({ ...job.finish(), lane: null, module });
     throw error;

@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { initBackend } from '../init-backend.js';
 import { runOnBackend, seededValues, toleranceRatio } from '../test-support/run-on-backend.js';
 import { fusedKernelCalls } from '../fused/fused-rnn-module.js';
+import { kernelThreadStats } from '../fused/kernel-threads.js';
 import { stockWasmKernel } from './stock-wasm-kernels.js';
 
 // float32, inputs in [-1, 1), inner dim <= 100: |wasm - cpu| <= 1e-5 + 1e-5 * |cpu|.
@@ -201,6 +202,19 @@ describe('_FusedMatMul on wasm matches cpu', () => {
     tf.tidy(() => large.forEach((c) => fusedCase(c)().dataSync()));
     tf.tidy(() => fusedCase(cases[0]!)().dataSync());
     expect(fusedKernelCalls()['matmul']).toBe(before + large.length);
+  });
+
+  it('splits those products by rows over 2 kernel threads, with the 1-thread values exactly', async () => {
+    const large = cases.filter((c) => c.name.endsWith('(GEMM)'));
+    const run = () => tf.tidy(() => large.map((c) => Array.from(fusedCase(c)().dataSync())));
+    await initBackend({ type: 'wasm', threads: 1 });
+    const one = run();
+    await initBackend({ type: 'wasm', threads: 2 });
+    const jobs = kernelThreadStats().workerJobs;
+    const two = run();
+    expect(kernelThreadStats().workerJobs - jobs).toBe(large.length);
+    await initBackend({ type: 'wasm', threads: 1 });
+    expect(two).toEqual(one);
   });
 
   it.each(cases)('$name', async (c) => {

@@ -1,7 +1,9 @@
 import { util } from '@tensorflow/tfjs-core';
 import type { TensorInfo } from '@tensorflow/tfjs-core';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
-import { countCall, fusedRnnAvailable, fusedRnnModule } from '../fused/fused-rnn-module.js';
+import { splitRows } from '../fused/batch-split.js';
+import { fusedRnnAvailable } from '../fused/fused-rnn-module.js';
+import { kernelLanes, kernelThreadCount, runKernelJobs } from '../fused/kernel-threads.js';
 
 /** Products below this many multiply-adds stay on XNNPACK (copying in and out costs more). */
 const MIN_WORK = 1 << 21;
@@ -11,7 +13,8 @@ const MIN_WORK = 1 << 21;
  * transposed operands transposed inside), for float32 products with batch 1 of at least
  * 2 M multiply-adds: a dense layer over a sequence and its gradients (the seq2seq model's
  * `[1280,256] x [256,70]`: XNNPACK plus tfjs' transposes took ~7 ms for the three products of
- * a step). Undefined when the product does not qualify: the caller runs XNNPACK.
+ * a step), split by rows of the result over the kernel threads. Undefined when the product does
+ * not qualify: the caller runs XNNPACK.
  */
 export function matMulOnFusedGemm(
   backend: BackendWasm,
@@ -35,23 +38,37 @@ export function matMulOnFusedGemm(
     return undefined;
   }
   const view = (t: TensorInfo) => backend.typedArrayFromHeap(t) as Float32Array;
-  const scratch = (transposeA ? M * K : 0) + (transposeB ? K * N : 0);
-  countCall('matmul');
-  // The job copies the operands into the kernel module before tfjs allocates the output.
-  const [values] = fusedRnnModule().run({
-    write: { a: view(a), b: view(b), ...(bias === undefined ? {} : { bias: view(bias) }) },
-    alloc: { c: M * N, scratch },
-    call: {
-      fn: 'matmul',
-      args: [M, N, K, 'a', Number(transposeA), 'b', Number(transposeB)].concat([
-        bias === undefined ? 0 : 'bias',
-        'c',
-        'scratch',
-      ]),
-    },
-    read: [['c', 0, M * N]],
-  }).outputs;
+  // Row blocks of c, one per kernel thread (they share one copy of the operands).
+  const blocks = splitRows(M, Math.min(kernelThreadCount(), Math.floor(M / 8)) || 1);
+  const lanes = kernelLanes(blocks.length);
+  const operands = {
+    a: view(a),
+    b: view(b),
+    ...(bias === undefined ? {} : { bias: view(bias) }),
+  };
+  // The jobs copy the operands into the kernel module before tfjs allocates the output.
+  const results = runKernelJobs(
+    blocks.map(([r0, rows], i) => ({
+      lane: lanes[i] ?? null,
+      job: {
+        write: operands,
+        alloc: { c: rows * N, scratch: (transposeA ? rows * K : 0) + (transposeB ? K * N : 0) },
+        call: {
+          fn: 'matmul',
+          args: [M, N, K, 'a', Number(transposeA), 'b', Number(transposeB)].concat([
+            bias === undefined ? 0 : 'bias',
+            'c',
+            'scratch',
+            r0,
+            r0 + rows,
+          ]),
+        },
+        read: [['c', 0, rows * N] as const],
+      },
+    })),
+  );
   const out = backend.makeOutput([...batchDims, M, N], 'float32');
-  view(out).set(values!);
+  const values = view(out);
+  results.forEach((result, i) => values.set(result.outputs[0]!, blocks[i]![0] * N));
   return out;
 }
