@@ -216,6 +216,34 @@ describe('fused kernel threads over one shared memory', () => {
     expect(result!.lane).toBe(lane);
   });
 
+  it('a job that names no buffer throws, after the posted ones finished, and frees them all', async () => {
+    await startKernelThreads(2);
+    const module = fusedRnnModule();
+    const live = module.liveBytes();
+    const lane = kernelLanes(2)[1]!;
+    const K = 1 << 16;
+    const valid = {
+      write: { a: new Float32Array(K).fill(1), b: new Float32Array(K).fill(1) },
+      alloc: { c: 1 },
+      call: { fn: 'matmul', args: [1, 1, K, 'a', 0, 'b', 0, 0, 'c', 0, 0, 1] },
+      read: [['c', 0, 1] as const],
+    };
+    const invalid = { call: { fn: 'matmul', args: ['nowhere'] } };
+    const jobs = kernelThreadStats().workerJobs;
+    // The worker's job is prepared and posted first, then this thread's fails to prepare.
+    expect(() =>
+      runKernelJobs([
+        { job: invalid, lane: null },
+        { job: valid, lane },
+      ]),
+    ).toThrow('kernel job: no buffer named nowhere');
+    expect(kernelThreadStats().workerJobs).toBe(jobs + 1);
+    expect(module.liveBytes()).toBe(live);
+    // The lane answers its next job.
+    const [result] = runKernelJobs([{ job: valid, lane }]);
+    expect(result!.outputs[0]![0]).toBe(K);
+  });
+
   it('a worker computes in memory grown after it started', async () => {
     await startKernelThreads(2);
     const module = fusedRnnModule();

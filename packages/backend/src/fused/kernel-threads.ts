@@ -250,20 +250,26 @@ export function runKernelJobs(
   const lanes = work.map(({ lane }) =>
     lane !== null && lane.alive && current?.lanes.includes(lane) === true ? lane : null,
   );
-  const prepared: PreparedJob[] = [];
-  try {
-    const written = new Map<Float32Array, number>();
-    for (const { job } of work) prepared.push(module.prepare(job, written));
-  } catch (error) {
-    for (const job of prepared) releaseSlice({ ...job.finish(), lane: null, module });
-    throw error;
-  }
+  // Workers' jobs first: each starts while this thread prepares the next one, and its own.
+  const order = [...lanes.keys()].sort(
+    (i, j) => Number(lanes[i] === null) - Number(lanes[j] === null),
+  );
+  const prepared: Array<PreparedJob | undefined> = [];
+  const written = new Map<Float32Array, number>();
+  let invalid: unknown;
   let failure: unknown;
-  lanes.forEach((lane, i) => {
-    if (lane !== null) post(current!, lane, prepared[i]!);
-  });
-  lanes.forEach((lane, i) => {
-    if (lane !== null) return;
+  for (const i of order) {
+    try {
+      prepared[i] = module.prepare(work[i]!.job, written);
+    } catch (error) {
+      invalid = error;
+      break;
+    }
+    const lane = lanes[i]!;
+    if (lane !== null) {
+      post(current!, lane, prepared[i]!);
+      continue;
+    }
     try {
       for (const [fn, args] of prepared[i]!.calls) {
         (module.exports[fn] as (...a: readonly number[]) => void)(...args);
@@ -271,14 +277,19 @@ export function runKernelJobs(
     } catch (error) {
       failure ??= error;
     }
+  }
+  lanes.forEach((lane, i) => {
+    if (lane !== null && prepared[i] !== undefined) failure ??= awaitDone(lane);
   });
-  for (const lane of lanes) if (lane !== null) failure ??= awaitDone(lane);
-  const results = prepared.map((job, i) => ({ ...job.finish(), lane: lanes[i]!, module }));
-  if (failure !== undefined) {
-    for (const r of results) releaseSlice(r);
+  const results = prepared.map((job, i) =>
+    job === undefined ? undefined : { ...job.finish(), lane: lanes[i]!, module },
+  );
+  if (invalid !== undefined || failure !== undefined) {
+    for (const r of results) if (r !== undefined) releaseSlice(r);
+    if (invalid !== undefined) throw invalid;
     throw new Error(`fused kernel job failed: ${(failure as Error).message ?? String(failure)}`);
   }
-  return results;
+  return results as Array<KernelJobResult & KeptSlice>;
 }
 
 /** The kernel threads: how many (this one included), and how many jobs the workers ran. */
