@@ -352,6 +352,29 @@ void project_tokens_backward(int rows, int U, int E, int G, int V, const f32 *id
     __builtin_memcpy(dtable + (long)ids[k] * E, dxu + (long)k * E, (unsigned long)E * sizeof(f32));
 }
 
+/* hpt [H, B*T]: column (b, t) = hs[t][b] (hs [T+1,B,H]: step t's h_{t-1}), in blocks of 8 units
+ * so that both the reads (8 floats of a state) and the writes (8 rows, consecutive steps) stay
+ * within a few cache lines. */
+static void transpose_states(int T, int B, int H, const f32 *hs, f32 *hpt) {
+  const long rows = (long)B * T, BH = (long)B * H;
+  for (int bb = 0; bb < B; bb++)
+    for (int j0 = 0; j0 < H; j0 += 8) {
+      const int j1 = j0 + 8 < H ? j0 + 8 : H;
+      for (int t = 0; t < T; t++) {
+        const f32 *hp = hs + (long)t * BH + (long)bb * H;
+        f32 *dst = hpt + (long)bb * T + t;
+        for (int j = j0; j < j1; j++) dst[(long)j * rows] = hp[j];
+      }
+    }
+}
+
+/* Whether n floats are all zero (a zero initial state, whose recurrent product adds nothing). */
+static int all_zero(const f32 *p, long n) {
+  for (long i = 0; i < n; i++)
+    if (p[i] != 0.0f) return 0;
+  return 1;
+}
+
 /* ---------- LSTM ---------- */
 
 /*
@@ -376,11 +399,13 @@ void lstm_forward(int T, int B, int E, int H, const f32 *x, const f32 *w, const 
   __builtin_memcpy(cseq, c0, (unsigned long)BH * sizeof(f32));
   pack_panels(H, G, u, G, up);
   const int h4 = H & ~3;
+  /* From a zero state (an encoder's) the first step's recurrent product is zero: skipped. */
+  const int zero_h0 = all_zero(h0, BH);
   for (int t = 0; t < T; t++) {
     const f32 *hp = hseq + (long)t * BH, *cp = cseq + (long)t * BH;
     f32 *hn = hseq + (long)(t + 1) * BH, *cn = cseq + (long)(t + 1) * BH;
     f32 *zt = gates + (long)t * G; /* row bb at zt + bb*T*G */
-    gemm_bp(B, G, H, hp, H, u, G, up, zt, T * G, 1);
+    if (t > 0 || !zero_h0) gemm_bp(B, G, H, hp, H, u, G, up, zt, T * G, 1);
     for (int bb = 0; bb < B; bb++) {
       f32 *z = zt + (long)bb * T * G;
       const f32 *cpr = cp + bb * H;
@@ -494,12 +519,7 @@ void lstm_backward(int T, int B, int E, int H, const f32 *x, const f32 *w, const
   /* batched parameter and input gradients; rows of dz are (b, t) */
   if (x) input_gradients(rows, E, G, x, w, gates, dx, dw, scratch);
   f32 *hpt = scratch; /* [H, B*T]: column (b, t) = h_{t-1} of row b */
-  for (int bb = 0; bb < B; bb++)
-    for (int t = 0; t < T; t++) {
-      const f32 *hp = hseq + (long)t * BH + bb * H;
-      const long col = (long)bb * T + t;
-      for (int j = 0; j < H; j++) hpt[(long)j * rows + col] = hp[j];
-    }
+  transpose_states(T, B, H, hseq, hpt);
   gemm(H, G, (int)rows, hpt, (int)rows, gates, G, du, G, 0);
   col_sum(rows, G, gates, G, db);
 }
