@@ -1,7 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
-import '@tensorflow/tfjs-layers'; // registers the gradients tf.grads needs in Node
+import * as tfl from '@tensorflow/tfjs-layers'; // also registers the gradients tf.grads needs in Node
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../init-backend.js';
+import { fuseModel, fuseRecurrent } from './fuse-recurrent.js';
 import { fusedLstm } from './fused-lstm.js';
 import { fusedRnnModule } from './fused-rnn-module.js';
 import { fusedGru, fusedSimpleRnn } from './fused-single-state-rnn.js';
@@ -274,5 +275,55 @@ describe('fused kernel threads over one shared memory', () => {
     expect(() => held.claim()).toThrow(
       /fusedLstm: fused kernel threads were started .* between a forward and its gradient/,
     );
+  });
+});
+
+describe('training on 2 kernel threads for many steps', () => {
+  afterAll(async () => {
+    await stopKernelThreads();
+  });
+
+  it('an encoder-decoder keeps tensors, kernel buffers and the shared memory bounded', async () => {
+    await startKernelThreads(2);
+    const [B, S, T, V, U] = [16, 12, 14, 20, 48];
+    const init = (seed: number) => tfl.initializers.glorotUniform({ seed });
+    const lstm = { units: U, recurrentActivation: 'sigmoid' } as const;
+    const encoderInput = tfl.input({ shape: [S, V] });
+    const [, h, c] = fuseRecurrent(
+      tfl.layers.lstm({ ...lstm, returnState: true, kernelInitializer: init(1) }),
+    ).apply(encoderInput) as tfl.SymbolicTensor[];
+    const decoderInput = tfl.input({ shape: [T, V] });
+    const decoded = fuseRecurrent(
+      tfl.layers.lstm({ ...lstm, returnSequences: true, kernelInitializer: init(2) }),
+    ).apply(decoderInput, { initialState: [h!, c!] }) as tfl.SymbolicTensor;
+    const output = tfl.layers
+      .dense({ units: V, activation: 'softmax', kernelInitializer: init(3) })
+      .apply(decoded) as tfl.SymbolicTensor;
+    const model = tfl.model({ inputs: [encoderInput, decoderInput], outputs: output });
+    model.compile({ optimizer: tf.train.adam(0.01), loss: 'categoricalCrossentropy' });
+    fuseModel(model);
+    const oneHot = (length: number, seed: number) =>
+      tf.oneHot(tf.randomUniform([B, length], 0, V, 'int32', seed) as tf.Tensor2D, V);
+    const xs = [oneHot(S, 1), oneHot(T, 2)];
+    const y = oneHot(T, 3);
+    const step = async () => (await model.trainOnBatch(xs, y)) as number;
+    const first = await step();
+    for (let i = 0; i < 2; i++) await step();
+    const module = fusedRnnModule();
+    const baseline = {
+      tensors: tf.memory().numTensors,
+      live: module.liveBytes(),
+      memory: module.shared!.buffer.byteLength,
+      jobs: kernelThreadStats().workerJobs,
+    };
+    let last = first;
+    for (let i = 0; i < 30; i++) last = await step();
+    expect(last).toBeLessThan(first);
+    expect(kernelThreadStats().workerJobs - baseline.jobs).toBeGreaterThanOrEqual(30 * 4);
+    expect(tf.memory().numTensors).toBe(baseline.tensors);
+    expect(module.liveBytes()).toBe(baseline.live);
+    expect(module.shared!.buffer.byteLength).toBe(baseline.memory);
+    model.dispose();
+    tf.dispose([...xs, y]);
   });
 });
