@@ -3,7 +3,12 @@ import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 import { initBackend } from '../init-backend.js';
 import { fusedLstm } from './fused-lstm.js';
-import { fusedKernelCalls, fusedRnnAvailable, installFusedRnnWasm } from './fused-rnn-module.js';
+import {
+  fusedKernelCalls,
+  fusedRnnAvailable,
+  fusedRnnModule,
+  installFusedRnnWasm,
+} from './fused-rnn-module.js';
 
 const committedWasm = async (): Promise<Uint8Array<ArrayBuffer>> =>
   new Uint8Array(await readFile(new URL('../../csrc/fused_rnn.wasm', import.meta.url)));
@@ -37,5 +42,21 @@ describe('the fused kernel module', () => {
     await expect(installFusedRnnWasm(empty)).rejects.toThrow(
       /lacks lstm_forward, lstm_backward, .*project_tokens_backward, matmul: it is not this @seqpipe\/backend's csrc\/fused_rnn.wasm/,
     );
+  });
+});
+
+describe('kernel memory limit', () => {
+  it('a job larger than the kernel memory can grow to says so, and what to do', () => {
+    const module = fusedRnnModule();
+    const live = module.liveBytes();
+    // 5 GB: more than a wasm32 memory holds (4 GB; the threaded build's, 2 GB).
+    expect(() =>
+      module.run({
+        write: { small: new Float32Array(4) },
+        alloc: { huge: 1.25 * 2 ** 30 },
+        call: { fn: 'matmul', args: [] },
+      }),
+    ).toThrow(/the fused kernels' memory cannot hold 5120 MB more .*smaller batch/);
+    expect(module.liveBytes()).toBe(live);
   });
 });

@@ -109,7 +109,16 @@ export function createKernelHost(exports: FusedRnnExports): KernelHost {
     const end = at + bytes;
     const memory = exports.memory;
     if (end > memory.buffer.byteLength) {
-      memory.grow(Math.ceil((end - memory.buffer.byteLength) / PAGE));
+      try {
+        memory.grow(Math.ceil((end - memory.buffer.byteLength) / PAGE));
+      } catch (error) {
+        const mb = (n: number) => `${Math.ceil(n / 2 ** 20)} MB`;
+        throw new Error(
+          `the fused kernels' memory cannot hold ${mb(bytes)} more (${mb(liveBytes())} in use, ` +
+            `${error instanceof Error ? error.message : String(error)}): train or predict with a ` +
+            `smaller batch, or shorter sequences`,
+        );
+      }
     }
     blocks.splice(index, 0, [at, bytes]);
     return at;
@@ -141,21 +150,33 @@ export function createKernelHost(exports: FusedRnnExports): KernelHost {
   };
   const prepare = (job: KernelJob, written?: Map<Float32Array, number>): PreparedJob => {
     const own: Record<string, number> = {};
-    for (const [name, data] of Object.entries(job.write ?? {})) {
-      const ptr = written?.get(data);
-      if (ptr === undefined) {
-        own[name] = put(data);
-        written?.set(data, own[name]);
-      } else {
-        own[name] = ptr;
-        owners.set(ptr, (owners.get(ptr) ?? 0) + 1);
+    const added: Float32Array[] = [];
+    /** Frees what this job allocated so far (a job that cannot run leaves nothing behind). */
+    const undo = (): void => {
+      for (const ptr of Object.values(own)) free(ptr);
+      for (const data of added) written?.delete(data);
+    };
+    try {
+      for (const [name, data] of Object.entries(job.write ?? {})) {
+        const ptr = written?.get(data);
+        if (ptr === undefined) {
+          own[name] = put(data);
+          written?.set(data, own[name]);
+          added.push(data);
+        } else {
+          own[name] = ptr;
+          owners.set(ptr, (owners.get(ptr) ?? 0) + 1);
+        }
       }
+      for (const [name, floats] of Object.entries(job.zero ?? {})) {
+        own[name] = alloc(floats);
+        view(own[name], floats).fill(0);
+      }
+      for (const [name, floats] of Object.entries(job.alloc ?? {})) own[name] = alloc(floats);
+    } catch (error) {
+      undo();
+      throw error;
     }
-    for (const [name, floats] of Object.entries(job.zero ?? {})) {
-      own[name] = alloc(floats);
-      view(own[name], floats).fill(0);
-    }
-    for (const [name, floats] of Object.entries(job.alloc ?? {})) own[name] = alloc(floats);
     const usedEntry = job.use === undefined ? undefined : kept.get(job.use);
     const used = usedEntry ?? {};
     if (job.use !== undefined) kept.delete(job.use);
@@ -175,7 +196,7 @@ export function createKernelHost(exports: FusedRnnExports): KernelHost {
         return [call.fn, args];
       });
     } catch (error) {
-      for (const ptr of Object.values(own)) free(ptr);
+      undo();
       if (usedEntry !== undefined) kept.set(job.use!, usedEntry);
       throw error;
     }
