@@ -117,6 +117,7 @@ export function createKernelHost(exports: FusedRnnExports): KernelHost {
           `the fused kernels' memory cannot hold ${mb(bytes)} more (${mb(liveBytes())} in use, ` +
             `${error instanceof Error ? error.message : String(error)}): train or predict with a ` +
             `smaller batch, or shorter sequences`,
+          { cause: error },
         );
       }
     }
