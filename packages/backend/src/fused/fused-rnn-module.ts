@@ -154,6 +154,7 @@ export function allocThreadState(host: KernelHost): ThreadState {
   return { tls, stack, stackTop: stack + STACK_BYTES };
 }
 
+/** Frees what {@link allocThreadState} reserved (the thread's instance is gone). */
 export function freeThreadState(host: KernelHost, state: ThreadState): void {
   host.free(state.tls);
   host.free(state.stack);
