@@ -47,6 +47,8 @@ export interface KernelJobResult {
 export interface PreparedJob {
   /** [C function, arguments] in order. */
   readonly calls: ReadonlyArray<readonly [string, readonly number[]]>;
+  /** Runs the calls on this thread's instance (a worker runs them on its own instead). */
+  runHere(): void;
   /** After the calls ran: the outputs (views) and the kept buffers' handle; frees the rest. */
   finish(): KernelJobResult;
 }
@@ -219,11 +221,14 @@ export function createKernelHost(exports: FusedRnnExports): KernelHost {
       }
       return { handle, outputs };
     };
-    return { calls, finish };
+    const runHere = (): void => {
+      for (const [fn, args] of calls) (exports[fn] as (...a: number[]) => void)(...args);
+    };
+    return { calls, runHere, finish };
   };
   const run = (job: KernelJob): KernelJobResult => {
     const prepared = prepare(job);
-    for (const [fn, args] of prepared.calls) (exports[fn] as (...a: number[]) => void)(...args);
+    prepared.runHere();
     return prepared.finish();
   };
   const liveBytes = (): number => blocks.reduce((sum, block) => sum + block[1], 0);

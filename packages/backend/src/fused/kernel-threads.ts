@@ -271,9 +271,7 @@ export function runKernelJobs(
       continue;
     }
     try {
-      for (const [fn, args] of prepared[i]!.calls) {
-        (module.exports[fn] as (...a: readonly number[]) => void)(...args);
-      }
+      prepared[i]!.runHere();
     } catch (error) {
       failure ??= error;
     }
